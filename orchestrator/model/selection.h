@@ -10,8 +10,8 @@
 namespace shardctl {
 
 struct Selection {
-  std::vector<int> shards;          // empty: every shard
-  std::vector<std::string> globs;   // empty: every node; fnmatch(3) patterns on node names
+  std::vector<int> shards;         // empty: every shard
+  std::vector<std::string> globs;  // empty: every node; fnmatch(3) patterns on node names
 
   bool empty() const { return shards.empty() && globs.empty(); }
   std::string ToString() const;

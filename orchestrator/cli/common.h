@@ -1,0 +1,84 @@
+// Flags and set-up shared by subcommands, so every command spells -i, --shard, --output ... alike.
+#pragma once
+
+#include <boost/program_options.hpp>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "base/cancel.h"
+#include "base/status.h"
+#include "model/inventory.h"
+#include "model/selection.h"
+
+namespace shardctl::cli {
+
+namespace po = boost::program_options;
+
+struct CommonOptions {
+  std::string inventory;
+  std::string playbook;
+  std::vector<int> shards;
+  std::vector<std::string> nodes;
+  std::string output = "text";  // text | json
+  std::string log_format = "text";
+  int verbose = 0;
+  std::string known_hosts;  // overrides the inventory's known_hosts when set
+  bool accept_new_host_keys = false;
+  std::string state_dir;
+  bool yes = false;
+  bool dry_run = false;
+  int jobs = 0;  // 0: the transport's default
+  double connect_timeout_s = 10;
+
+  Selection selection() const { return Selection{shards, nodes}; }
+  bool json() const { return output == "json"; }
+};
+
+/// -i/--inventory.
+void AddInventoryOption(po::options_description* d, CommonOptions* o);
+/// -p/--playbook.
+void AddPlaybookOption(po::options_description* d, CommonOptions* o);
+/// --shard, --node.
+void AddSelectionOptions(po::options_description* d, CommonOptions* o);
+/// --output, --log-format, -v.
+void AddOutputOptions(po::options_description* d, CommonOptions* o);
+/// --known-hosts, --accept-new-host-keys, -j, --connect-timeout.
+void AddSshOptions(po::options_description* d, CommonOptions* o);
+/// --yes, --dry-run, --state-dir.
+void AddActionOptions(po::options_description* d, CommonOptions* o);
+
+/// A subcommand's help: "usage: ..." line, a paragraph, options, examples.
+struct HelpText {
+  std::string usage;        // "shardctl exec -i INVENTORY [selection] -- COMMAND..."
+  std::string description;  // what it does and when to use it
+  std::string examples;     // real command lines, one per line
+};
+
+/// Parses args into the options in d (plus positionals if given). Prints help and returns
+/// kExitOk through *exit_code when --help was asked; prints the error and usage and returns
+/// kExitUsage on bad flags. Returns true when the command should go on. Also sets up logging.
+bool ParseCommandLine(const std::vector<std::string>& args, const po::options_description& d,
+                      const po::positional_options_description* positional, const HelpText& help,
+                      CommonOptions* common, int* exit_code);
+
+/// Loads the inventory named by -i; prints the error (file, JSON path, reason) on failure.
+Result<Inventory> LoadInventoryOrReport(const CommonOptions& o);
+
+/// Prints "shardctl: <message>" to stderr.
+void PrintError(const std::string& message);
+void PrintError(const Status& status);
+
+/// ExitCode for a status that stopped a command before it touched anything.
+int ExitCodeFor(const Status& status);
+
+/// The process's cancellation token (Ctrl-C); installed by main.
+CancelToken* GlobalCancel();
+
+/// True when stdout is a terminal (live views, colours, confirmation prompts).
+bool StdoutIsTty();
+
+/// Asks "question [y/N]" on the TTY; false when stdin is not a TTY (use --yes there).
+bool Confirm(const std::string& question);
+
+}  // namespace shardctl::cli
