@@ -10,6 +10,7 @@
 #include "base/status.h"
 #include "model/inventory.h"
 #include "model/selection.h"
+#include "transport/transport.h"
 
 namespace shardctl::cli {
 
@@ -64,6 +65,10 @@ bool ParseCommandLine(const std::vector<std::string>& args, const po::options_de
 
 /// Loads the inventory named by -i; prints the error (file, JSON path, reason) on failure.
 Result<Inventory> LoadInventoryOrReport(const CommonOptions& o);
+
+/// The SSH transport configured from the flags (--known-hosts, --accept-new-host-keys,
+/// --connect-timeout, -j), cancelled by Ctrl-C.
+std::unique_ptr<Transport> MakeTransport(const CommonOptions& o);
 
 /// Prints "shardctl: <message>" to stderr.
 void PrintError(const std::string& message);

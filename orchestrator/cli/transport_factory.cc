@@ -1,0 +1,15 @@
+#include "cli/common.h"
+#include "transport/ssh_transport.h"
+
+namespace shardctl::cli {
+
+std::unique_ptr<Transport> MakeTransport(const CommonOptions& o) {
+  SshTransportOptions so;
+  so.connect_timeout = Duration(static_cast<int64_t>(o.connect_timeout_s * 1000));
+  so.accept_new_host_keys = o.accept_new_host_keys;
+  so.known_hosts_override = o.known_hosts.empty() ? "" : ExpandHome(o.known_hosts);
+  so.cancel = GlobalCancel();
+  return std::make_unique<SshTransport>(so);
+}
+
+}  // namespace shardctl::cli
