@@ -1,0 +1,33 @@
+// Rolling-restart waves: which nodes of a shard may be down at the same time without the shard
+// losing quorum.
+#pragma once
+
+#include <set>
+#include <string>
+#include <vector>
+
+#include "base/status.h"
+#include "model/inventory.h"
+
+namespace shardctl {
+
+struct WaveInput {
+  /// Nodes that are down or out of sync now: they hold no voting power that counts, and taking
+  /// them down again costs nothing.
+  std::set<std::string> not_in_sync;
+  std::string leader;        // current leader's name ("" if unknown); it goes last, alone
+  double quorum_margin = 0;  // extra fraction of total power that must stay up beyond 2/3
+  int max_wave_size = 0;     // 0: no limit beyond quorum
+};
+
+/// Voting power that must stay up and in sync during a wave: a quorum (> 2/3), and more than
+/// (2/3 + margin) of the total.
+int RequiredUpPower(const Shard& shard, double quorum_margin);
+
+/// Splits the shard's nodes into waves, in order: nodes already out of sync first, then the
+/// rest greedily (inventory order) while the power left up stays >= RequiredUpPower, and the
+/// leader alone in the last wave. Fails, naming the node and the numbers, when even one node
+/// cannot go down without losing quorum.
+Result<std::vector<std::vector<const Node*>>> PlanWaves(const Shard& shard, const WaveInput& in);
+
+}  // namespace shardctl
