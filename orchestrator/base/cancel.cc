@@ -1,7 +1,8 @@
 #include "base/cancel.h"
 
-#include <csignal>
 #include <unistd.h>
+
+#include <csignal>
 
 namespace shardctl {
 namespace {

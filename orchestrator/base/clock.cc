@@ -11,8 +11,7 @@ TimePoint RealClock::Now() {
 void RealClock::SleepFor(Duration d) { std::this_thread::sleep_for(d); }
 
 int64_t RealClock::UnixMillis() {
-  return std::chrono::duration_cast<Duration>(
-             std::chrono::system_clock::now().time_since_epoch())
+  return std::chrono::duration_cast<Duration>(std::chrono::system_clock::now().time_since_epoch())
       .count();
 }
 

@@ -13,7 +13,7 @@ class Status {
  public:
   enum class Code {
     kOk,
-    kInvalid,      // bad input: file, JSON path and what was expected are in the message
+    kInvalid,  // bad input: file, JSON path and what was expected are in the message
     kNotFound,
     kIo,
     kTimeout,
@@ -21,7 +21,7 @@ class Status {
     kAuth,
     kHostKey,
     kCancelled,
-    kFailed,       // a remote step ran and did not do what it should
+    kFailed,  // a remote step ran and did not do what it should
     kInternal,
   };
 
@@ -64,9 +64,18 @@ class Result {
 
   bool ok() const { return value_.has_value(); }
   const Status& status() const { return status_; }
-  T& value() & { assert(ok()); return *value_; }
-  const T& value() const& { assert(ok()); return *value_; }
-  T&& value() && { assert(ok()); return std::move(*value_); }
+  T& value() & {
+    assert(ok());
+    return *value_;
+  }
+  const T& value() const& {
+    assert(ok());
+    return *value_;
+  }
+  T&& value() && {
+    assert(ok());
+    return std::move(*value_);
+  }
   T* operator->() { return &value(); }
   const T* operator->() const { return &value(); }
   T& operator*() & { return value(); }
@@ -79,8 +88,8 @@ class Result {
 
 }  // namespace shardctl
 
-#define SHARDCTL_RETURN_IF_ERROR(expr)        \
-  do {                                        \
-    ::shardctl::Status _st = (expr);          \
-    if (!_st.ok()) return _st;                \
+#define SHARDCTL_RETURN_IF_ERROR(expr) \
+  do {                                 \
+    ::shardctl::Status _st = (expr);   \
+    if (!_st.ok()) return _st;         \
   } while (0)

@@ -1,0 +1,158 @@
+#include "transport/ssh_transport.h"
+
+#include <algorithm>
+#include <chrono>
+#include <thread>
+
+#include "transport/ssh_channel_exec.h"
+#include "transport/ssh_connect.h"
+
+namespace shardctl {
+
+namespace {
+
+TimePoint Now() { return std::chrono::time_point_cast<Duration>(std::chrono::steady_clock::now()); }
+
+ExecResult Failure(ExecResult::Outcome outcome, std::string detail) {
+  ExecResult r;
+  r.outcome = outcome;
+  r.detail = std::move(detail);
+  return r;
+}
+
+ExecResult::Outcome OutcomeFor(Status::Code code) {
+  switch (code) {
+    case Status::Code::kUnreachable:
+    case Status::Code::kTimeout:
+      return ExecResult::Outcome::kUnreachable;
+    case Status::Code::kAuth:
+      return ExecResult::Outcome::kAuthFailed;
+    case Status::Code::kHostKey:
+      return ExecResult::Outcome::kHostKeyRejected;
+    case Status::Code::kCancelled:
+      return ExecResult::Outcome::kCancelled;
+    default:
+      return ExecResult::Outcome::kError;
+  }
+}
+
+}  // namespace
+
+int DefaultHandshakeConcurrency() {
+  unsigned cores = std::max(1u, std::thread::hardware_concurrency());
+  return static_cast<int>(std::clamp(4u * cores, 4u, 32u));
+}
+
+SshTransport::SshTransport(SshTransportOptions options)
+    : options_(std::move(options)),
+      handshakes_(options_.max_concurrent_handshakes > 0 ? options_.max_concurrent_handshakes
+                                                         : DefaultHandshakeConcurrency()) {}
+
+SshTransport::~SshTransport() { CloseAll(); }
+
+std::shared_ptr<SshTransport::NodeSession> SshTransport::SessionFor(const std::string& name) {
+  std::lock_guard<std::mutex> lock(map_mu_);
+  auto& slot = sessions_[name];
+  if (!slot) slot = std::make_shared<NodeSession>();
+  return slot;
+}
+
+void SshTransport::Drop(NodeSession& ns) {
+  if (ns.session == nullptr) return;
+  ssh_disconnect(ns.session);
+  ssh_free(ns.session);
+  ns.session = nullptr;
+}
+
+ExecResult SshTransport::Exec(const Node& node, const std::string& command,
+                              const ExecOptions& options) {
+  TimePoint start = Now();
+  ExecOptions o = options;
+  if (o.cancel == nullptr) o.cancel = options_.cancel;
+  TimePoint deadline = start + o.timeout;
+  std::shared_ptr<NodeSession> ns = SessionFor(node.name);
+  ExecResult r;
+  {
+    std::lock_guard<std::mutex> lock(ns->mu);
+    r = ExecLocked(*ns, node, command, o, &deadline);
+  }
+  r.duration = std::chrono::duration_cast<Duration>(Now() - start);
+  return r;
+}
+
+ExecResult SshTransport::ExecLocked(NodeSession& ns, const Node& node, const std::string& command,
+                                    const ExecOptions& options, TimePoint* deadline) {
+  bool may_retry = ns.session != nullptr;
+  if (ns.session != nullptr && ssh_is_connected(ns.session) == 0) Drop(ns);
+  while (true) {
+    if (options.cancel != nullptr && options.cancel->cancelled()) {
+      return Failure(ExecResult::Outcome::kCancelled, "cancelled before start");
+    }
+    if (ns.session == nullptr) {
+      ExecResult failure;
+      if (!Connect(ns, node, options, deadline, &failure)) return failure;
+    }
+    Duration left = *deadline - Now();
+    if (left <= Duration(0)) {
+      return Failure(ExecResult::Outcome::kTimedOut, "no time left to start the command");
+    }
+    SetSessionTimeout(ns.session, std::min(left, options_.connect_timeout));
+    bool not_started = false;
+    bool broken = false;
+    ExecResult r = ExecOnSession(ns.session, command, options, *deadline, &not_started, &broken);
+    if (broken) Drop(ns);
+    if (not_started && may_retry) {
+      may_retry = false;  // the kept session had died: reconnect once and try again
+      continue;
+    }
+    if (r.outcome == ExecResult::Outcome::kError) r.detail = node.name + ": " + r.detail;
+    return r;
+  }
+}
+
+bool SshTransport::Connect(NodeSession& ns, const Node& node, const ExecOptions& options,
+                           TimePoint* deadline, ExecResult* failure) {
+  TimePoint queued = Now();
+  if (!handshakes_.Acquire(options.cancel)) {
+    *failure = Failure(ExecResult::Outcome::kCancelled, "cancelled while waiting to connect");
+    return false;
+  }
+  *deadline += Now() - queued;
+  SshConnectParams params;
+  params.timeout = std::min(options_.connect_timeout, *deadline - Now());
+  params.keepalive = options_.keepalive_interval;
+  params.known_hosts =
+      options_.known_hosts_override.empty() ? node.ssh.known_hosts : options_.known_hosts_override;
+  params.accept_new_host_keys = options_.accept_new_host_keys;
+  Result<ssh_session> session = params.timeout > Duration(0)
+                                    ? ConnectSsh(node, params)
+                                    : Result<ssh_session>(Status::Timeout("no time left"));
+  handshakes_.Release();
+  if (!session.ok()) {
+    ExecResult::Outcome outcome = OutcomeFor(session.status().code());
+    // A connect cut short by the command's own deadline is the command timing out.
+    if (outcome == ExecResult::Outcome::kUnreachable && Now() >= *deadline &&
+        params.timeout < options_.connect_timeout) {
+      outcome = ExecResult::Outcome::kTimedOut;
+    }
+    *failure = Failure(outcome, session.status().message());
+    return false;
+  }
+  ns.session = *session;
+  ++connections_opened_;
+  return true;
+}
+
+void SshTransport::CloseAll() {
+  std::map<std::string, std::shared_ptr<NodeSession>> all;
+  {
+    std::lock_guard<std::mutex> lock(map_mu_);
+    all = sessions_;
+  }
+  for (auto& [name, ns] : all) {
+    std::lock_guard<std::mutex> lock(ns->mu);
+    Drop(*ns);
+  }
+}
+
+}  // namespace shardctl

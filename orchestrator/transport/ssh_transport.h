@@ -1,0 +1,79 @@
+// The real Transport: OpenSSH-compatible exec over libssh, one kept session per node.
+#pragma once
+
+#include <libssh/libssh.h>
+
+#include <atomic>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "transport/slot_limiter.h"
+#include "transport/transport.h"
+
+namespace shardctl {
+
+struct SshTransportOptions {
+  /// Bounds TCP connect, key exchange and auth (each), and every blocking SSH request.
+  Duration connect_timeout{10000};
+  /// TCP keepalive idle time and probe interval on every connection; 0 turns keepalive off.
+  Duration keepalive_interval{15000};
+  /// Like OpenSSH StrictHostKeyChecking=accept-new: record UNKNOWN host keys in the known_hosts
+  /// file. A CHANGED key is refused whatever this says.
+  bool accept_new_host_keys = false;
+  /// Use this known_hosts file for every node instead of each node's ssh.known_hosts.
+  std::string known_hosts_override;
+  /// How many connect+key exchange+auth may run at once; 0 means DefaultHandshakeConcurrency().
+  /// Handshakes are CPU-heavy on both ends; commands on established sessions are not limited.
+  int max_concurrent_handshakes = 0;
+  /// Used for calls whose ExecOptions carry no cancel token. Not owned; may be null.
+  const CancelToken* cancel = nullptr;
+};
+
+/// Concurrent handshakes that keep a machine's cores busy without thrashing them.
+int DefaultHandshakeConcurrency();
+
+/// Runs commands over SSH. The first Exec for a node name connects (strict host key check,
+/// key or agent auth, never a prompt) and the session is kept for later calls; a session found
+/// dead is reconnected once. Calls for one node are serialised by a per-node mutex, calls for
+/// different nodes run in parallel. Time spent queued for a handshake slot does not count
+/// against ExecOptions::timeout; connect and run do. Thread-safe.
+class SshTransport : public Transport {
+ public:
+  explicit SshTransport(SshTransportOptions options = {});
+  ~SshTransport() override;
+  SshTransport(const SshTransport&) = delete;
+  SshTransport& operator=(const SshTransport&) = delete;
+
+  ExecResult Exec(const Node& node, const std::string& command,
+                  const ExecOptions& options) override;
+  /// Disconnects every kept session (waits for calls in progress on them to end).
+  void CloseAll() override;
+
+  /// SSH connections that completed authentication so far (for tests and reports).
+  int connections_opened() const { return connections_opened_.load(); }
+
+ private:
+  struct NodeSession {
+    std::mutex mu;                  // held for a whole Exec on this node
+    ssh_session session = nullptr;  // guarded by mu
+  };
+
+  std::shared_ptr<NodeSession> SessionFor(const std::string& name);
+  ExecResult ExecLocked(NodeSession& ns, const Node& node, const std::string& command,
+                        const ExecOptions& options, TimePoint* deadline);
+  /// Connects ns for node, waiting for a handshake slot first (which moves *deadline on by the
+  /// wait). On failure returns the result to report and leaves ns.session null.
+  bool Connect(NodeSession& ns, const Node& node, const ExecOptions& options, TimePoint* deadline,
+               ExecResult* failure);
+  static void Drop(NodeSession& ns);
+
+  const SshTransportOptions options_;
+  SlotLimiter handshakes_;
+  std::mutex map_mu_;
+  std::map<std::string, std::shared_ptr<NodeSession>> sessions_;  // guarded by map_mu_
+  std::atomic<int> connections_opened_{0};
+};
+
+}  // namespace shardctl

@@ -1,0 +1,124 @@
+#!/usr/bin/env bash
+# Fan-out benchmark: the same command on N inventory entries (all one private loopback sshd) with
+# shardctl exec, clush, parallel-ssh and ansible raw; wall time and client CPU (user+sys of the
+# tool's whole process tree) per run, and ratios against clush -f 16.
+#
+#   tools/bench/fanout.sh N [--tools "shardctl clush16 clushN pssh ansible16 ansibleN"]
+#                           [--shardctl PATH] [-j J] [--cmd COMMAND] [--keep DIR]
+#
+# Every tool gets the same key, the same known_hosts and strict host key checking, and opens one
+# fresh SSH connection per node (ansible's ControlMaster is off: its socket path would be shared
+# by all entries here, since they are one host:port). Needs clush, parallel-ssh, ansible-core,
+# /usr/bin/time; tools that are missing are skipped with a note.
+set -euo pipefail
+
+root=$(cd "$(dirname "$0")/../.." && pwd)
+n=${1:-}
+[[ "$n" =~ ^[1-9][0-9]*$ ]] || { sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
+shift
+tools="shardctl clush16 clushN pssh ansible16 ansibleN"
+shardctl=${SHARDCTL:-$root/build/bin/shardctl}
+jobs=0
+cmd=hostname
+keep=
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --tools) tools=$2; shift 2 ;;
+    --shardctl) shardctl=$2; shift 2 ;;
+    -j) jobs=$2; shift 2 ;;
+    --cmd) cmd=$2; shift 2 ;;
+    --keep) keep=$2; shift 2 ;;
+    *) echo "fanout.sh: unknown argument '$1'" >&2; exit 2 ;;
+  esac
+done
+
+work=${keep:-$(mktemp -d /tmp/shardctl-bench-XXXXXX)}
+mkdir -p "$work"
+cleanup() {
+  "$root/tools/local-sshd" stop --dir "$work/ssh" >/dev/null 2>&1 || true
+  [ -n "$keep" ] || rm -rf "$work"
+}
+trap cleanup EXIT
+
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+"$root/tools/local-sshd" start --dir "$work/ssh" --port "$port"
+key=$work/ssh/id_ed25519
+kh=$work/ssh/known_hosts
+
+python3 - "$n" "$port" "$key" "$kh" "$work" <<'PY'
+import json, sys
+n, port, key, kh, work = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3], sys.argv[4], sys.argv[5]
+names = [f"b{i}" for i in range(n)]
+inv = {"network": "bench",
+       "defaults": {"ssh": {"user": "root", "port": port, "identity_file": key, "known_hosts": kh}},
+       "shards": [{"id": 0, "nodes": [{"name": x, "host": "127.0.0.1"} for x in names]}]}
+json.dump(inv, open(f"{work}/inventory.json", "w"))
+open(f"{work}/hosts", "w").write("".join(f"root@{x}\n" for x in names))
+open(f"{work}/ansible.ini", "w").write("[bench]\n" + "".join(
+    f"{x} ansible_host=127.0.0.1 ansible_port={port} ansible_user=root\n" for x in names))
+open(f"{work}/ssh_config", "w").write(f"""Host b* 127.0.0.1
+  HostName 127.0.0.1
+  Port {port}
+  User root
+  IdentityFile {key}
+  IdentitiesOnly yes
+  UserKnownHostsFile {kh}
+  GlobalKnownHostsFile /dev/null
+  StrictHostKeyChecking yes
+  BatchMode yes
+  ControlMaster no
+  ControlPath none
+""")
+PY
+cfg=$work/ssh_config
+last=$((n - 1))
+
+# run LABEL SUCCESS_REGEX -- ARGV...: prints "LABEL wall_s cpu_s ok" into $work/results.
+run() {
+  local label=$1 regex=$2; shift 3
+  local out=$work/$label.out
+  /usr/bin/time -f "%e %U %S" -o "$work/$label.time" "$@" >"$out" 2>"$work/$label.err" || true
+  local wall user sys ok
+  read -r wall user sys < <(tail -n 1 "$work/$label.time")
+  ok=$(grep -cE "$regex" "$out" || true)
+  echo "$label $wall $(echo "$user + $sys" | bc) $ok" >> "$work/results"
+}
+
+: > "$work/results"
+load_before=$(cut -d' ' -f1 /proc/loadavg)
+for t in $tools; do
+  case "$t" in
+    shardctl)
+      [ -x "$shardctl" ] || { echo "skip shardctl: $shardctl not built" >&2; continue; }
+      j=() label=shardctl
+      [ "$jobs" = 0 ] || { j=(-j "$jobs"); label=shardctl-j$jobs; }
+      run "$label" '"ok":true' -- "$shardctl" exec -i "$work/inventory.json" "${j[@]}" \
+        --timeout 120 --output json -- "$cmd" ;;
+    clush16|clushN)
+      command -v clush >/dev/null || { echo "skip $t: clush missing" >&2; continue; }
+      f=16; [ "$t" = clushN ] && f=$n
+      run "clush-f$f" '^b[0-9]+: ' -- clush -f "$f" -t 30 -u 120 -o "-F $cfg" -w "b[0-$last]" "$cmd" ;;
+    pssh)
+      command -v parallel-ssh >/dev/null || { echo "skip pssh: parallel-ssh missing" >&2; continue; }
+      run "pssh-p$n" '\[SUCCESS\]' -- parallel-ssh -p "$n" -t 120 -h "$work/hosts" -x "-F $cfg" \
+        "$cmd" ;;
+    ansible16|ansibleN)
+      command -v ansible >/dev/null || { echo "skip $t: ansible missing" >&2; continue; }
+      f=16; [ "$t" = ansibleN ] && f=$n
+      run "ansible-f$f" '\| (CHANGED|SUCCESS)' -- env ANSIBLE_HOST_KEY_CHECKING=True \
+        ANSIBLE_SSH_ARGS="-F $cfg" ANSIBLE_PRIVATE_KEY_FILE="$key" ANSIBLE_TIMEOUT=30 \
+        ANSIBLE_LOCAL_TEMP="$work/ansible-tmp" ANSIBLE_NOCOLOR=1 \
+        ansible all -i "$work/ansible.ini" -m raw -a "$cmd" -f "$f" ;;
+    *) echo "fanout.sh: unknown tool '$t'" >&2; exit 2 ;;
+  esac
+done
+
+echo "N=$n command=$cmd cores=$(nproc) load(1m) before=$load_before after=$(cut -d' ' -f1 /proc/loadavg)"
+awk -v n="$n" '
+  { label[NR] = $1; wall[NR] = $2; cpu[NR] = $3; ok[NR] = $4; if ($1 == "clush-f16") base = $2 }
+  END {
+    printf "%-14s %8s %8s %12s %8s %12s\n", "tool", "wall_s", "cpu_s", "cpu_ms/node", "ok", "wall/clush16"
+    for (i = 1; i <= NR; i++)
+      printf "%-14s %8.2f %8.2f %12.2f %5d/%d %12s\n", label[i], wall[i], cpu[i], 1000 * cpu[i] / n,
+             ok[i], n, base ? sprintf("%.2f", wall[i] / base) : "-"
+  }' "$work/results"
