@@ -57,7 +57,7 @@ bool DayListed(const std::vector<int>& days, int day) {
 }
 
 std::string HhMm(int minutes) {
-  char buf[8];
+  char buf[16];
   std::snprintf(buf, sizeof buf, "%02d:%02d", minutes / 60, minutes % 60);
   return buf;
 }

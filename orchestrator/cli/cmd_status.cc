@@ -1,0 +1,62 @@
+// shardctl status: one line per shard: height, new blocks, nodes up and in sync, voting power
+// in Normal mode, view ids, verdict.
+#include <iostream>
+
+#include "cli/command.h"
+#include "cli/common.h"
+#include "engine/shard_status.h"
+
+namespace shardctl::cli {
+namespace {
+
+int Run(const std::vector<std::string>& args) {
+  CommonOptions o;
+  double interval_s = 2;
+  po::options_description d("Options");
+  AddInventoryOption(&d, &o);
+  AddPlaybookOption(&d, &o);
+  AddSelectionOptions(&d, &o);
+  AddSshOptions(&d, &o);
+  AddOutputOptions(&d, &o);
+  d.add_options()("interval", po::value(&interval_s)->value_name("SEC")->default_value(2),
+                  "time between the two probes that count new blocks");
+  HelpText help{
+      "shardctl status -i INVENTORY -p PLAYBOOK [--shard N]... [--interval SEC] [-v] [-o json]",
+      "Probes every node twice, --interval apart, with the playbook's probe and is_running\n"
+      "commands, and prints per shard: top height, blocks produced in the interval, nodes up,\n"
+      "nodes in sync, voting power in Normal mode (and the quorum), view ids seen, and a\n"
+      "verdict: healthy, degraded, halted, halted-view-change or down. -v adds one line per\n"
+      "node. Read-only. Exit 0 when every selected shard is healthy, 1 otherwise.",
+      "  shardctl status -i inventory.json -p playbooks/harmony-recover.json\n"
+      "  shardctl status -i /tmp/sb/inventory.json -p playbooks/sandbox.json -v --interval 1\n"};
+  int code = kExitOk;
+  if (!ParseCommandLine(args, d, nullptr, help, &o, &code)) return code;
+  auto inv = LoadInventoryOrReport(o);
+  if (!inv.ok()) return ExitCodeFor(inv.status());
+  auto pb = LoadPlaybookFor(o.playbook, *inv);
+  if (!pb.ok()) {
+    PrintError(pb.status());
+    return ExitCodeFor(pb.status());
+  }
+  auto shards = SelectShards(*inv, o.selection());
+  if (!shards.ok()) {
+    PrintError(shards.status());
+    return kExitUsage;
+  }
+  auto transport = MakeTransport(o);
+  RealClock clock;
+  auto st = CollectStatus(*inv, *pb, *transport, clock, *GlobalCancel(), *shards,
+                          Duration(static_cast<int64_t>(interval_s * 1000)));
+  transport->CloseAll();
+  std::cout << (o.json() ? StatusToJson(st).dump() + "\n" : RenderStatusText(st, o.verbose > 0));
+  if (GlobalCancel()->cancelled()) return kExitCancelled;
+  for (const ShardStatus& s : st) {
+    if (s.verdict != "healthy") return kExitFailed;
+  }
+  return kExitOk;
+}
+
+RegisterCommand reg({"status", "per shard: height, new blocks, nodes up, views, verdict", &Run});
+
+}  // namespace
+}  // namespace shardctl::cli

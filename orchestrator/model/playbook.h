@@ -1,0 +1,133 @@
+// A playbook: how to stop, start, check and probe the nodes of one consensus system, and the
+// policy for judging and recovering a shard. Everything system-specific (Harmony's RPC, systemd
+// unit names, binary paths) lives in the playbook file, none in C++. Format: docs/playbooks.md.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "base/clock.h"
+#include "base/status.h"
+#include "model/inventory.h"
+
+namespace shardctl {
+
+/// The command templates a playbook may define (see model/template.h for the syntax).
+enum class CommandId {
+  kStop,
+  kStart,
+  kIsRunning,
+  kVerifyBinary,
+  kRestoreBinary,
+  kDbHeight,
+  kProbe
+};
+
+/// The playbook key of a command ("is_running").
+const char* CommandKey(CommandId id);
+/// Every CommandId, in the order recovery uses them.
+const std::vector<CommandId>& AllCommands();
+
+/// Command templates. stop, start, is_running and probe are required; an empty optional one
+/// means the step is skipped (no binary check, no stored-height check).
+struct Commands {
+  std::string stop;
+  std::string start;
+  std::string is_running;      // exit code says running or stopped (see Playbook::running_codes)
+  std::string verify_binary;   // exit 0: the binary that runs is the known-good one
+  std::string restore_binary;  // puts the known-good binary back
+  std::string db_height;       // prints the stored chain height (node stopped)
+  std::string probe;           // prints JSON read through ProbeMap
+
+  const std::string& Get(CommandId id) const;
+};
+
+/// Where the probe's JSON output holds each field (JSON pointers, RFC 6901).
+struct ProbeMap {
+  std::string height;          // required; number or decimal/"0x" string
+  std::string view_id;         // optional
+  std::string view_change_id;  // optional
+  std::string mode;            // required
+  std::string leader;          // optional; boolean
+  std::string normal_mode = "Normal";
+  std::string view_changing_mode = "ViewChanging";
+};
+
+/// When a shard counts as healthy (design.md section 5).
+struct GatePolicy {
+  int min_new_blocks = 3;              // N: the top height must grow by this much ...
+  Duration within{60000};              // T: ... within this long after the start
+  int max_lag = 5;                     // L: "in sync" means within this many blocks of the top
+  double quorum_fraction = 2.0 / 3.0;  // Normal, in-sync power must be strictly above this
+  Duration poll_interval{2000};
+};
+
+/// When a shard counts as stuck: halted with answering nodes in view change (or on different
+/// view ids) for longer than `after`.
+struct StuckPolicy {
+  Duration after{30000};
+};
+
+/// Whole-shard restarts: at most max_shard_restarts in all; before restart k (k >= 2) wait
+/// min(backoff * factor^(k-2), max_backoff).
+struct EscalationPolicy {
+  int max_shard_restarts = 3;
+  Duration backoff{10000};
+  double backoff_factor = 2.0;
+  Duration max_backoff{120000};
+
+  Duration BackoffBefore(int restart) const;
+};
+
+struct Timeouts {
+  Duration command{30000};  // any command but the probe
+  Duration probe{10000};
+  Duration stop_confirm{60000};  // all nodes must report stopped within this after stop
+  Duration confirm_poll{1000};   // is_running poll interval while confirming
+  Duration start_window{5000};   // starts of one shard should all be sent within this
+};
+
+struct Playbook {
+  std::string path;  // where it was read from, for messages
+  std::string name;
+  std::string description;
+  Commands commands;
+  std::vector<int> running_codes{0};  // is_running exit codes meaning "running"
+  std::vector<int> stopped_codes{3};  // ... and "stopped"; anything else is an error
+  ProbeMap probe;
+  GatePolicy gate;
+  StuckPolicy stuck;
+  EscalationPolicy escalation;
+  std::vector<int> shard_order;  // shards listed here go first, in this order
+  int parallel_shards = 1;
+  int parallel_nodes = 0;          // per step within a shard; 0: all nodes of the shard at once
+  int64_t sync_max_behind = 1000;  // a stopped node further behind the shard's best is flagged
+  Timeouts timeouts;
+};
+
+/// Parses and validates; errors read "PATH:/json/pointer: expected X, found Y". Unknown keys,
+/// malformed templates and invalid JSON pointers are errors.
+Result<Playbook> ParsePlaybook(const nlohmann::json& j, const std::string& path);
+/// Reads the file and parses it.
+Result<Playbook> LoadPlaybook(const std::string& path);
+
+/// Checks that every command renders for every node of inv, so a bad playbook fails before
+/// anything is touched. The error names the playbook, the command and the node.
+Status CheckPlaybookAgainst(const Playbook& pb, const Inventory& inv);
+
+/// LoadPlaybook then CheckPlaybookAgainst(inv): what every command needs before acting.
+Result<Playbook> LoadPlaybookFor(const std::string& path, const Inventory& inv);
+
+/// Renders command id for node. The caller has run CheckPlaybookAgainst; an error still
+/// comes back as a Status naming the command.
+Result<std::string> RenderNodeCommand(const Playbook& pb, CommandId id, const Node& node);
+
+/// Shard ids of inv in recovery order: pb.shard_order first (ids not in `selected` skipped),
+/// then the rest of `selected` in the order given.
+std::vector<int> OrderShards(const Playbook& pb, const std::vector<int>& selected);
+
+/// Strictly-more-than-fraction of total, as a power: floor(total * fraction) + 1.
+int QuorumPowerFor(int total, double fraction);
+
+}  // namespace shardctl

@@ -1,0 +1,84 @@
+#include "model/template.h"
+
+#include "base/shell_quote.h"
+
+namespace shardctl {
+namespace {
+
+bool IsNameChar(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+         c == '.' || c == '-';
+}
+
+std::string_view Trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
+/// One placeholder: its name and the text range [begin, end) it occupies.
+struct Placeholder {
+  std::string name;
+  size_t begin = 0;
+  size_t end = 0;
+};
+
+Result<std::vector<Placeholder>> Scan(std::string_view tmpl) {
+  std::vector<Placeholder> found;
+  size_t pos = 0;
+  while ((pos = tmpl.find("{{", pos)) != std::string_view::npos) {
+    size_t close = tmpl.find("}}", pos + 2);
+    if (close == std::string_view::npos) {
+      return Status::Invalid("unclosed \"{{\" at offset " + std::to_string(pos));
+    }
+    std::string_view name = Trim(tmpl.substr(pos + 2, close - pos - 2));
+    bool valid = !name.empty();
+    for (char c : name) valid = valid && IsNameChar(c);
+    if (!valid) {
+      return Status::Invalid("bad placeholder \"" + std::string(tmpl.substr(pos, close + 2 - pos)) +
+                             "\" at offset " + std::to_string(pos) +
+                             ": expected {{name}} with letters, digits, '_', '.', '-'");
+    }
+    found.push_back({std::string(name), pos, close + 2});
+    pos = close + 2;
+  }
+  return found;
+}
+
+}  // namespace
+
+Result<std::vector<std::string>> TemplateVars(std::string_view tmpl) {
+  auto scanned = Scan(tmpl);
+  if (!scanned.ok()) return scanned.status();
+  std::vector<std::string> names;
+  for (const Placeholder& p : *scanned) names.push_back(p.name);
+  return names;
+}
+
+Result<std::string> RenderTemplate(std::string_view tmpl, const Vars& vars) {
+  auto scanned = Scan(tmpl);
+  if (!scanned.ok()) return scanned.status();
+  std::string out;
+  size_t copied = 0;
+  for (const Placeholder& p : *scanned) {
+    auto it = vars.find(p.name);
+    if (it == vars.end()) {
+      std::string known;
+      for (const auto& [k, v] : vars) known += (known.empty() ? "" : ", ") + k;
+      return Status::Invalid("unknown var {{" + p.name + "}} (known: " + known + ")");
+    }
+    out.append(tmpl.substr(copied, p.begin - copied));
+    out += ShellQuote(it->second);
+    copied = p.end;
+  }
+  out.append(tmpl.substr(copied));
+  return out;
+}
+
+Result<std::string> RenderCommand(std::string_view tmpl, const Node& node) {
+  auto rendered = RenderTemplate(tmpl, node.vars);
+  if (!rendered.ok()) return rendered.status().Annotate("node " + node.name + ": ");
+  return rendered;
+}
+
+}  // namespace shardctl
