@@ -94,7 +94,16 @@ int Run(const std::vector<std::string>& args) {
   }
   RecoverOptions ro{o.shards, f.force};
   if (o.dry_run) return DryRun(*inv, *pb, o, ro);
-  if (!o.yes && isatty(0) && !Confirm("Restart unhealthy shards of " + inv->network + "?")) {
+  // Restarting validators needs a person's yes or --yes: without a terminal to ask on (cron,
+  // pipes, CI) refuse rather than go ahead unconfirmed.
+  if (!o.yes && !isatty(0)) {
+    PrintError("recover restarts validators and needs confirmation, but stdin is not a "
+               "terminal: pass --yes to go ahead (or --dry-run to see the plan); nothing was "
+               "touched");
+    return kExitUsage;
+  }
+  if (!o.yes && !Confirm("Restart unhealthy shards of " + inv->network + "?")) {
+    PrintError("not confirmed; nothing was touched");
     return kExitUsage;
   }
   RealClock clock;
