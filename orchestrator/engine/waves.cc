@@ -20,6 +20,7 @@ Result<std::vector<std::vector<const Node*>>> PlanWaves(const Shard& shard, cons
   for (const Node& n : shard.nodes) {
     bool in_sync = !in.not_in_sync.count(n.name);
     if (in_sync) up += n.voting_power;
+    if (in.exclude.count(n.name)) continue;
     if (n.name == in.leader && in_sync) {
       leader = &n;
     } else {

@@ -18,6 +18,9 @@ struct WaveInput {
   std::string leader;        // current leader's name ("" if unknown); it goes last, alone
   double quorum_margin = 0;  // extra fraction of total power that must stay up beyond 2/3
   int max_wave_size = 0;     // 0: no limit beyond quorum
+  /// Nodes not to plan (already restarted, failed, not selected); their power still counts as
+  /// up when they are in sync.
+  std::set<std::string> exclude;
 };
 
 /// Voting power that must stay up and in sync during a wave: a quorum (> 2/3), and more than

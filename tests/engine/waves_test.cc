@@ -30,14 +30,14 @@ using Waves = std::vector<std::vector<std::string>>;
 
 TEST(WavesTest, EqualPowerSevenNodesTwoAtATime) {
   Shard s = MakeShard({1, 1, 1, 1, 1, 1, 1});  // quorum 5 of 7: two may be down
-  auto w = PlanWaves(s, WaveInput{{}, "n3", 0, 0});
+  auto w = PlanWaves(s, WaveInput{{}, "n3", 0, 0, {}});
   ASSERT_TRUE(w.ok()) << w.status().message();
   EXPECT_EQ(Names(*w), (Waves{{"n0", "n1"}, {"n2", "n4"}, {"n5", "n6"}, {"n3"}}));
 }
 
 TEST(WavesTest, UnequalPowerNeverDropsBelowQuorum) {
   Shard s = MakeShard({3, 1, 1, 1, 1, 1, 1, 1, 1, 1});  // total 12, quorum 9: 3 may be down
-  auto w = PlanWaves(s, WaveInput{{}, "", 0, 0});
+  auto w = PlanWaves(s, WaveInput{{}, "", 0, 0, {}});
   ASSERT_TRUE(w.ok()) << w.status().message();
   for (const auto& wave : *w) {
     int down = 0;
@@ -52,17 +52,17 @@ TEST(WavesTest, UnequalPowerNeverDropsBelowQuorum) {
 TEST(WavesTest, MarginAndMaxWaveSizeShrinkWaves) {
   Shard s = MakeShard({1, 1, 1, 1, 1, 1, 1});
   EXPECT_EQ(RequiredUpPower(s, 0.1), 6);  // > 7 * 0.767 = 5.37
-  auto w = PlanWaves(s, WaveInput{{}, "", 0.1, 0});
+  auto w = PlanWaves(s, WaveInput{{}, "", 0.1, 0, {}});
   ASSERT_TRUE(w.ok());
   EXPECT_EQ(w->size(), 7u);
-  auto capped = PlanWaves(MakeShard({1, 1, 1, 1, 1, 1, 1, 1, 1, 1}), WaveInput{{}, "", 0, 1});
+  auto capped = PlanWaves(MakeShard({1, 1, 1, 1, 1, 1, 1, 1, 1, 1}), WaveInput{{}, "", 0, 1, {}});
   ASSERT_TRUE(capped.ok());
   EXPECT_EQ(capped->size(), 10u);
 }
 
 TEST(WavesTest, LaggingNodesGoFirstAndCostNothing) {
   Shard s = MakeShard({1, 1, 1, 1, 1, 1, 1});
-  auto w = PlanWaves(s, WaveInput{{"n5"}, "n0", 0, 0});
+  auto w = PlanWaves(s, WaveInput{{"n5"}, "n0", 0, 0, {}});
   ASSERT_TRUE(w.ok()) << w.status().message();
   // 6 in sync, quorum 5: one at a time after the lagging node.
   EXPECT_EQ(Names(*w), (Waves{{"n5"}, {"n1"}, {"n2"}, {"n3"}, {"n4"}, {"n6"}, {"n0"}}));
@@ -70,7 +70,7 @@ TEST(WavesTest, LaggingNodesGoFirstAndCostNothing) {
 
 TEST(WavesTest, RefusesWhenOneNodeWouldBreakQuorum) {
   Shard s = MakeShard({1, 1, 1, 1});  // quorum 3 of 4
-  auto w = PlanWaves(s, WaveInput{{"n3"}, "", 0, 0});
+  auto w = PlanWaves(s, WaveInput{{"n3"}, "", 0, 0, {}});
   ASSERT_FALSE(w.ok());
   EXPECT_EQ(w.status().message(),
             "shard 2: restarting n0 (voting power 1) would leave 2 of 4 up and in sync; at least "
