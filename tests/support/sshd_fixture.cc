@@ -27,8 +27,9 @@ LocalSshd::LocalSshd() : dir_(temp_.path() + "/ssh") {
   for (int attempt = 0; attempt < 3 && !ok_; ++attempt) {
     port_ = FreePort();
     std::string output;
-    int rc =
-        RunCommand({Script(), "start", "--dir", dir_, "--port", std::to_string(port_)}, &output);
+    int rc = RunCommand(
+        {Script(), "start", "--dir", dir_, "--port", std::to_string(port_), "--private-home"},
+        &output);
     ok_ = rc == 0;
     running_ = ok_;
     if (!ok_) error_ += "local-sshd start (port " + std::to_string(port_) + "): " + output;
