@@ -162,6 +162,16 @@ TEST_F(NodeRules, VotesAreForgottenWhenOwnIdMoves) {
   EXPECT_EQ(Sent(MsgType::kNewView).size(), 1u);  // {0, 1, 3, 4} sent after the move
 }
 
+TEST_F(NodeRules, VotesThatArriveJustBeforeTheLeadersOwnTimeoutAreKept) {
+  Boot(2);  // Normal in view 1; node 2 leads view 2, the next one
+  for (uint32_t p : {0u, 1u, 3u}) Deliver(MsgType::kViewChange, p, 1, 2);  // peers timed out first
+  EXPECT_TRUE(Sent(MsgType::kNewView).empty());  // 3 of 5: no quorum without its own vote
+  Advance(1000);  // its own phase timeout: id 2, its own vote joins the three it already holds
+  EXPECT_EQ(Sent(MsgType::kNewView).size(), 1u);
+  EXPECT_EQ(node_->State().mode, Mode::kNormal);
+  EXPECT_EQ(node_->State().view, 2u);
+}
+
 TEST_F(NodeRules, NewViewIsAdoptedWithLowerOrEqualId) {
   Boot(0);
   Advance(1000);  // id 2

@@ -300,7 +300,14 @@ void Node::StartViewChange() {
   SetMode(Mode::kViewChanging,
           "no commit for " + std::to_string(opt_.params.phase_timeout.count()) + " ms");
   pending_.reset();
+  // Votes for view + 1 that reached this node while it was still Normal (its peers timed out a
+  // few ms earlier) were collected before it had any view-change id: they are kept. Every later
+  // move of the id forgets all votes, as the 2019 code did.
+  std::set<uint32_t> early = std::move(vc_votes_[view_ + 1]);
   MoveViewChangeId(view_ + 1);
+  if (early.empty()) return;
+  vc_votes_[vc_id_].insert(early.begin(), early.end());
+  if (Leader(vc_id_) == self()) CheckNewView(vc_id_);
 }
 
 void Node::MoveViewChangeId(uint64_t id) {
