@@ -7,6 +7,7 @@
 
 #include "cli/command.h"
 #include "cli/common.h"
+#include "cli/run_guard.h"
 #include "engine/plan.h"
 #include "engine/recover_engine.h"
 #include "engine/renderers.h"
@@ -79,8 +80,8 @@ int Run(const std::vector<std::string>& args) {
       "  shardctl recover -i inventory.json -p playbooks/harmony-recover.json --dry-run\n"
       "  shardctl recover -i inventory.json -p playbooks/harmony-recover.json --report out.md\n"
       "  shardctl recover -i /tmp/sb/inventory.json -p playbooks/sandbox.json --shard 1 -o json\n"};
-  int code = kExitOk;
-  if (!ParseCommandLine(args, d, nullptr, help, &o, &code)) return code;
+  int parsed = kExitOk;
+  if (!ParseCommandLine(args, d, nullptr, help, &o, &parsed)) return parsed;
   if (!o.nodes.empty()) {
     PrintError("recover restarts whole shards: select them with --shard, not --node");
     return kExitUsage;
@@ -97,9 +98,10 @@ int Run(const std::vector<std::string>& args) {
   // Restarting validators needs a person's yes or --yes: without a terminal to ask on (cron,
   // pipes, CI) refuse rather than go ahead unconfirmed.
   if (!o.yes && !isatty(0)) {
-    PrintError("recover restarts validators and needs confirmation, but stdin is not a "
-               "terminal: pass --yes to go ahead (or --dry-run to see the plan); nothing was "
-               "touched");
+    PrintError(
+        "recover restarts validators and needs confirmation, but stdin is not a "
+        "terminal: pass --yes to go ahead (or --dry-run to see the plan); nothing was "
+        "touched");
     return kExitUsage;
   }
   if (!o.yes && !Confirm("Restart unhealthy shards of " + inv->network + "?")) {
@@ -108,10 +110,22 @@ int Run(const std::vector<std::string>& args) {
   }
   RealClock clock;
   std::string state_dir = o.state_dir.empty() ? DefaultStateDir() : o.state_dir;
-  auto journal = Journal::Open(state_dir, NewRunId(clock.UnixMillis()), clock);
+  std::string run_id = NewRunId(clock.UnixMillis());
+  int code = kExitOk;
+  auto lock = TakeRunLock(state_dir, inv->network, run_id, "shardctl recover", &code);
+  if (!lock) return code;
+  auto journal = Journal::Open(state_dir, run_id, clock);
   if (!journal.ok()) {
     PrintError(journal.status());
     return kExitInternal;
+  }
+  // An emergency is never refused for the window, but the audit trail says it ran outside it.
+  if (std::string outside = OutsideWindow(*pb, clock.UnixMillis()); !outside.empty()) {
+    Status logged = (*journal)->Record(-1, "", "run", "outside-window", outside);
+    if (!logged.ok()) {
+      PrintError(logged);
+      return kExitInternal;
+    }
   }
   auto transport = MakeTransport(o);
   auto view = MakeView(o, f);

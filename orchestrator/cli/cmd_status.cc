@@ -4,6 +4,7 @@
 
 #include "cli/command.h"
 #include "cli/common.h"
+#include "engine/journal.h"
 #include "engine/shard_status.h"
 
 namespace shardctl::cli {
@@ -12,6 +13,7 @@ namespace {
 int Run(const std::vector<std::string>& args) {
   CommonOptions o;
   double interval_s = 2;
+  bool watch = false;
   po::options_description d("Options");
   AddInventoryOption(&d, &o);
   AddPlaybookOption(&d, &o);
@@ -19,16 +21,19 @@ int Run(const std::vector<std::string>& args) {
   AddSshOptions(&d, &o);
   AddOutputOptions(&d, &o);
   d.add_options()("interval", po::value(&interval_s)->value_name("SEC")->default_value(2),
-                  "time between the two probes that count new blocks");
+                  "time between the two probes that count new blocks")(
+      "watch,w", po::bool_switch(&watch), "refresh until Ctrl-C (JSON: one object per round)");
   HelpText help{
-      "shardctl status -i INVENTORY -p PLAYBOOK [--shard N]... [--interval SEC] [-v] [-o json]",
+      "shardctl status -i INVENTORY -p PLAYBOOK [--shard N]... [--interval SEC] [--watch] [-v] "
+      "[-o json]",
       "Probes every node twice, --interval apart, with the playbook's probe and is_running\n"
       "commands, and prints per shard: top height, blocks produced in the interval, nodes up,\n"
       "nodes in sync, voting power in Normal mode (and the quorum), view ids seen, and a\n"
       "verdict: healthy, degraded, halted, halted-view-change or down. -v adds one line per\n"
       "node. Read-only. Exit 0 when every selected shard is healthy, 1 otherwise.",
       "  shardctl status -i inventory.json -p playbooks/harmony-recover.json\n"
-      "  shardctl status -i /tmp/sb/inventory.json -p playbooks/sandbox.json -v --interval 1\n"};
+      "  shardctl status -i /tmp/sb/inventory.json -p playbooks/sandbox.json -v --interval 1\n"
+      "  shardctl status -i /tmp/sb/inventory.json -p playbooks/sandbox.json --watch\n"};
   int code = kExitOk;
   if (!ParseCommandLine(args, d, nullptr, help, &o, &code)) return code;
   auto inv = LoadInventoryOrReport(o);
@@ -45,15 +50,21 @@ int Run(const std::vector<std::string>& args) {
   }
   auto transport = MakeTransport(o);
   RealClock clock;
-  auto st = CollectStatus(*inv, *pb, *transport, clock, *GlobalCancel(), *shards,
-                          Duration(static_cast<int64_t>(interval_s * 1000)));
+  const Duration interval(static_cast<int64_t>(interval_s * 1000));
+  bool healthy = false;
+  do {
+    auto st = CollectStatus(*inv, *pb, *transport, clock, *GlobalCancel(), *shards, interval);
+    if (GlobalCancel()->cancelled()) break;
+    if (watch && !o.json() && StdoutIsTty()) std::cout << "\x1b[H\x1b[2J";
+    if (watch && !o.json()) std::cout << FormatUtc(clock.UnixMillis()) << "\n";
+    std::cout << (o.json() ? StatusToJson(st).dump() + "\n" : RenderStatusText(st, o.verbose > 0))
+              << std::flush;
+    healthy = true;
+    for (const ShardStatus& s : st) healthy = healthy && s.verdict == "healthy";
+  } while (watch);
   transport->CloseAll();
-  std::cout << (o.json() ? StatusToJson(st).dump() + "\n" : RenderStatusText(st, o.verbose > 0));
-  if (GlobalCancel()->cancelled()) return kExitCancelled;
-  for (const ShardStatus& s : st) {
-    if (s.verdict != "healthy") return kExitFailed;
-  }
-  return kExitOk;
+  if (GlobalCancel()->cancelled() && !watch) return kExitCancelled;
+  return healthy ? kExitOk : kExitFailed;
 }
 
 RegisterCommand reg({"status", "per shard: height, new blocks, nodes up, views, verdict", &Run});

@@ -1,9 +1,12 @@
 // shardctl validate: check an inventory (and a playbook) without touching any node.
 #include <iostream>
 #include <nlohmann/json.hpp>
+#include <optional>
 
 #include "cli/command.h"
 #include "cli/common.h"
+#include "cli/run_guard.h"
+#include "engine/journal.h"
 
 namespace shardctl::cli {
 namespace {
@@ -28,33 +31,67 @@ void PrintText(const Inventory& inv) {
   }
 }
 
+// One line on what the playbook will do; the window's state now.
+std::string PlaybookSummary(const Playbook& pb) {
+  std::string outside = OutsideWindow(pb, RealClock().UnixMillis());
+  return pb.path + ": ok — '" + pb.name + "', gate +" + std::to_string(pb.gate.min_new_blocks) +
+         " blocks within " + std::to_string(pb.gate.within.count() / 1000) + " s, up to " +
+         std::to_string(pb.escalation.max_shard_restarts) + " whole-shard restarts, " +
+         std::to_string(pb.parallel_shards) + " shard(s) at once; " +
+         (!pb.window
+              ? "no maintenance window"
+              : (outside.empty() ? "inside its window (" + pb.window->ToString() + ")" : outside));
+}
+
 int Run(const std::vector<std::string>& args) {
   CommonOptions o;
   po::options_description d("Options");
   AddInventoryOption(&d, &o);
+  d.add_options()("playbook,p", po::value(&o.playbook)->value_name("FILE"),
+                  "also check this playbook, and that every command renders for every node");
   AddOutputOptions(&d, &o);
   HelpText help{
-      "shardctl validate -i INVENTORY [-o json]",
+      "shardctl validate -i INVENTORY [-p PLAYBOOK] [-o json]",
       "Checks an inventory: every field, unknown keys (typos), duplicate names, ports,\n"
       "voting power. Prints shards, nodes, voting power and the quorum each shard\n"
-      "needs. Touches no node. Exit 0 when valid, 2 with FILE:/json/path: reason when not.",
-      "  shardctl validate -i inventory/harmony-mainnet.json\n"
+      "needs. With -p, checks the playbook too (fields, templates against every node's vars,\n"
+      "the maintenance window and whether it is open now). Touches no node. Exit 0 when valid,\n"
+      "2 with FILE:/json/path: reason when not.",
+      "  shardctl validate -i inventory/harmony-mainnet.json -p playbooks/harmony-recover.json\n"
       "  shardctl validate -i /tmp/sb/inventory.json -o json\n"};
   int code = kExitOk;
   if (!ParseCommandLine(args, d, nullptr, help, &o, &code)) return code;
   auto inv = LoadInventoryOrReport(o);
   if (!inv.ok()) return ExitCodeFor(inv.status());
+  std::optional<Playbook> pb;
+  if (!o.playbook.empty()) {
+    auto loaded = LoadPlaybookFor(o.playbook, *inv);
+    if (!loaded.ok()) {
+      PrintError(loaded.status());
+      return ExitCodeFor(loaded.status());
+    }
+    pb = std::move(*loaded);
+  }
   if (o.json()) {
     nlohmann::json j = {{"file", inv->path}, {"network", inv->network}, {"valid", true}};
     for (const Shard& s : inv->shards) j["shards"].push_back(ShardSummary(s));
+    if (pb) {
+      std::string outside = OutsideWindow(*pb, RealClock().UnixMillis());
+      j["playbook"] = {{"file", pb->path},
+                       {"name", pb->name},
+                       {"window", pb->window ? pb->window->ToString() : ""},
+                       {"window_open_now", outside.empty()}};
+    }
     std::cout << j.dump() << "\n";
   } else {
     PrintText(*inv);
+    if (pb) std::cout << "\n" << PlaybookSummary(*pb) << "\n";
   }
   return kExitOk;
 }
 
-RegisterCommand reg({"validate", "check an inventory; print shards, voting power, quorum", &Run});
+RegisterCommand reg({"validate", "check an inventory (and playbook); print shards and quorum",
+                     &Run});
 
 }  // namespace
 }  // namespace shardctl::cli

@@ -63,12 +63,16 @@ bool ParseCommandLine(const std::vector<std::string>& args, const po::options_de
                       const po::positional_options_description* positional, const HelpText& help,
                       CommonOptions* common, int* exit_code);
 
+/// The process's cancellation token (Ctrl-C); installed by main.
+CancelToken* GlobalCancel();
+
 /// Loads the inventory named by -i; prints the error (file, JSON path, reason) on failure.
 Result<Inventory> LoadInventoryOrReport(const CommonOptions& o);
 
 /// The SSH transport configured from the flags (--known-hosts, --accept-new-host-keys,
-/// --connect-timeout, -j), cancelled by Ctrl-C.
-std::unique_ptr<Transport> MakeTransport(const CommonOptions& o);
+/// --connect-timeout, -j), whose commands cancel is cancelled by (Ctrl-C by default).
+std::unique_ptr<Transport> MakeTransport(const CommonOptions& o,
+                                         const CancelToken* cancel = GlobalCancel());
 
 /// Prints "shardctl: <message>" to stderr.
 void PrintError(const std::string& message);
@@ -76,9 +80,6 @@ void PrintError(const Status& status);
 
 /// ExitCode for a status that stopped a command before it touched anything.
 int ExitCodeFor(const Status& status);
-
-/// The process's cancellation token (Ctrl-C); installed by main.
-CancelToken* GlobalCancel();
 
 /// True when stdout is a terminal (live views, colours, confirmation prompts).
 bool StdoutIsTty();

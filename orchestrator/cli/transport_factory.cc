@@ -3,12 +3,12 @@
 
 namespace shardctl::cli {
 
-std::unique_ptr<Transport> MakeTransport(const CommonOptions& o) {
+std::unique_ptr<Transport> MakeTransport(const CommonOptions& o, const CancelToken* cancel) {
   SshTransportOptions so;
   so.connect_timeout = Duration(static_cast<int64_t>(o.connect_timeout_s * 1000));
   so.accept_new_host_keys = o.accept_new_host_keys;
   so.known_hosts_override = o.known_hosts.empty() ? "" : ExpandHome(o.known_hosts);
-  so.cancel = GlobalCancel();
+  so.cancel = cancel;
   return std::make_unique<SshTransport>(so);
 }
 

@@ -1,6 +1,7 @@
 #include "engine/node_ops.h"
 
 #include <algorithm>
+#include <cstdio>
 
 #include "engine/parallel.h"
 
@@ -16,6 +17,12 @@ std::string FirstLine(const std::string& s) {
 
 bool Contains(const std::vector<int>& codes, int code) {
   return std::find(codes.begin(), codes.end(), code) != codes.end();
+}
+
+std::string FormatSeconds(Duration d) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.1fs", d.count() / 1000.0);
+  return buf;
 }
 
 ExecResult Error(const std::string& detail) {
@@ -109,6 +116,42 @@ std::vector<NodeStatus> NodeOps::ProbeAll(const std::vector<const Node*>& nodes,
   ParallelFor(nodes.size(), ctx_.pb.parallel_nodes,
               [&](size_t i) { out[i] = Probe(*nodes[i], ask_running); });
   return out;
+}
+
+Status NodeOps::WaitUntilDown(const Node& node) {
+  TimePoint deadline = ctx_.clock.Now() + ctx_.pb.timeouts.stop_confirm;
+  while (true) {
+    std::string why;
+    std::optional<bool> running = IsRunning(node, &why);
+    if (running == false) return Status::Ok();
+    if (ctx_.clock.Now() >= deadline) {
+      return Status::Failed("not down " + FormatSeconds(ctx_.pb.timeouts.stop_confirm) +
+                            " after stop: " + (running ? "still running" : why));
+    }
+    if (!ctx_.Pause(ctx_.pb.timeouts.confirm_poll)) return Status::Cancelled("cancelled");
+  }
+}
+
+Status NodeOps::VerifyOrRestore(const Node& node, std::string* replaced_because) {
+  replaced_because->clear();
+  if (ctx_.pb.commands.verify_binary.empty()) return Status::Ok();
+  ExecResult v = Act(node, CommandId::kVerifyBinary);
+  if (v.ok()) return Status::Ok();
+  if (v.outcome != ExecResult::Outcome::kExited) {
+    return Status::Failed("verify_binary did not run: " + Explain(v));
+  }
+  if (ctx_.pb.commands.restore_binary.empty()) {
+    return Status::Failed("binary fails verification (" + Explain(v) +
+                          ") and the playbook has no restore_binary");
+  }
+  ExecResult r = Act(node, CommandId::kRestoreBinary);
+  if (!r.ok()) return Status::Failed("restore_binary failed: " + Explain(r));
+  ExecResult again = Act(node, CommandId::kVerifyBinary);
+  if (!again.ok()) {
+    return Status::Failed("binary still fails verification after restore: " + Explain(again));
+  }
+  *replaced_because = Explain(v);
+  return Status::Ok();
 }
 
 }  // namespace shardctl

@@ -39,6 +39,14 @@ class NodeOps {
   /// Probe on every node, in parallel; results in input order.
   std::vector<NodeStatus> ProbeAll(const std::vector<const Node*>& nodes, bool ask_running);
 
+  /// Polls is_running (every timeouts.confirm_poll) until node reports stopped, or
+  /// timeouts.stop_confirm passes (kFailed naming what it last said).
+  Status WaitUntilDown(const Node& node);
+  /// verify_binary; where it fails, restore_binary and verify again. When the binary was
+  /// replaced, *replaced_because gets why the first verification failed (else it is cleared).
+  /// No verify_binary in the playbook: Ok.
+  Status VerifyOrRestore(const Node& node, std::string* replaced_because);
+
  private:
   ExecOptions Options(CommandId id) const;
 

@@ -185,30 +185,18 @@ Status ShardRecovery::VerifyBinaries() {
 }
 
 Status ShardRecovery::VerifyOne(const Node& node) {
-  ExecResult v = ops_.Act(node, CommandId::kVerifyBinary);
-  if (v.ok()) return Status::Ok();
-  if (v.outcome != ExecResult::Outcome::kExited) {
-    return Status::Failed(node.name + ": verify_binary did not run: " + Explain(v));
-  }
-  if (ctx_.pb.commands.restore_binary.empty()) {
-    return Status::Failed(node.name + ": binary fails verification (" + Explain(v) +
-                          ") and the playbook has no restore_binary");
-  }
-  Emit(Event::Kind::kWarning, node.name,
-       "binary fails verification (" + Explain(v) + "); restoring the known-good one");
-  ExecResult r = ops_.Act(node, CommandId::kRestoreBinary);
-  if (!r.ok()) return Status::Failed(node.name + ": restore_binary failed: " + Explain(r));
-  ExecResult again = ops_.Act(node, CommandId::kVerifyBinary);
-  if (!again.ok()) {
-    return Status::Failed(node.name +
-                          ": binary still fails verification after restore: " + Explain(again));
-  }
+  std::string replaced_because;
+  SHARDCTL_RETURN_IF_ERROR(
+      ops_.VerifyOrRestore(node, &replaced_because).Annotate(node.name + ": "));
+  if (replaced_because.empty()) return Status::Ok();
   {
     std::lock_guard<std::mutex> l(mu_);
     auto& replaced = report_.replaced_binaries;
     if (std::count(replaced.begin(), replaced.end(), node.name) == 0) replaced.push_back(node.name);
   }
-  Emit(Event::Kind::kNode, node.name, "binary replaced by the known-good copy and verified");
+  Emit(Event::Kind::kWarning, node.name,
+       "binary failed verification (" + replaced_because +
+           "); replaced by the known-good copy and verified");
   return Status::Ok();
 }
 

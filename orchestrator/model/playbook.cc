@@ -260,6 +260,25 @@ void ReadSync(ObjectReader r, Playbook* pb) {
   r.Finish();
 }
 
+void ReadRolling(ObjectReader r, RollingPolicy* p) {
+  r.Number("quorum_margin", 0.0, 0.33, &p->quorum_margin);
+  r.Int("max_wave_size", 0, 100000, &p->max_wave_size);
+  r.Int("failure_budget", 0, 100000, &p->failure_budget);
+  r.Int("min_new_blocks", 1, 1000000, &p->min_new_blocks);
+  r.Seconds("node_timeout_s", &p->node_timeout);
+  r.Finish();
+}
+
+void ReadWindow(const json& j, const std::string& path, Playbook* pb, Status* err) {
+  if (!err->ok() || !j.is_object() || !j.contains("window")) return;
+  auto w = ParseWindow(JsonAt(j, path)["window"]);
+  if (!w.ok()) {
+    *err = w.status();
+    return;
+  }
+  pb->window = *w;
+}
+
 }  // namespace
 
 const char* CommandKey(CommandId id) {
@@ -336,6 +355,9 @@ Result<Playbook> ParsePlaybook(const json& j, const std::string& path) {
   ReadNodes(top.Child("nodes"), &pb);
   ReadSync(top.Child("sync"), &pb);
   ReadTimeouts(top.Child("timeouts"), &pb.timeouts);
+  ReadRolling(top.Child("rolling"), &pb.rolling);
+  top.Get("window", false);
+  ReadWindow(j, path, &pb, &err);
   top.Finish();
   if (!err.ok()) return err;
   if (pb.escalation.max_backoff < pb.escalation.backoff)

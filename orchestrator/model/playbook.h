@@ -4,12 +4,14 @@
 #pragma once
 
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "base/clock.h"
 #include "base/status.h"
 #include "model/inventory.h"
+#include "model/window.h"
 
 namespace shardctl {
 
@@ -88,6 +90,15 @@ struct Timeouts {
   Duration start_window{5000};   // starts of one shard should all be sent within this
 };
 
+/// Rolling restarts (design.md section 5, "Rolling safety").
+struct RollingPolicy {
+  double quorum_margin = 0;       // fraction of total power kept up beyond 2/3 while a wave is down
+  int max_wave_size = 0;          // nodes down at once; 0: as many as quorum + margin allow
+  int failure_budget = 0;         // node failures tolerated over the whole run before it stops
+  int min_new_blocks = 3;         // the shard's top must grow this much after a node's start
+  Duration node_timeout{120000};  // from a wave's start command until its nodes are in sync
+};
+
 struct Playbook {
   std::string path;  // where it was read from, for messages
   std::string name;
@@ -104,6 +115,8 @@ struct Playbook {
   int parallel_nodes = 0;          // per step within a shard; 0: all nodes of the shard at once
   int64_t sync_max_behind = 1000;  // a stopped node further behind the shard's best is flagged
   Timeouts timeouts;
+  RollingPolicy rolling;
+  std::optional<MaintenanceWindow> window;  // planned work (rolling-restart) only inside it
 };
 
 /// Parses and validates; errors read "PATH:/json/pointer: expected X, found Y". Unknown keys,

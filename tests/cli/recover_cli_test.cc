@@ -1,4 +1,5 @@
-// shardctl recover / plan / status at the command line, without a network: help that teaches,
+// shardctl recover / plan / status / rolling-restart / resume / retry at the command line,
+// without a network: help that teaches,
 // usage and input errors that stop before anything is touched (exit 2, naming file and JSON
 // path), the refusal to restart validators unconfirmed, and plan output. Every inventory here
 // points at a port nothing listens on, so any attempt to act would show up as a journal entry
@@ -126,8 +127,7 @@ TEST(RecoverCliTest, BadPlaybookIsExitTwoNamingFileAndJsonPath) {
   EXPECT_EQ(RunNoTty({"recover", "-i", inv, "-p", not_json, "--yes", "--state-dir", state}, &out),
             2);
   EXPECT_NE(out.find(not_json), std::string::npos) << out;
-  EXPECT_EQ(RunNoTty({"recover", "-i", inv, "-p", dir.path() + "/missing.json", "--yes"}, &out),
-            2);
+  EXPECT_EQ(RunNoTty({"recover", "-i", inv, "-p", dir.path() + "/missing.json", "--yes"}, &out), 2);
   EXPECT_NE(out.find("missing.json"), std::string::npos) << out;
   EXPECT_TRUE(NoJournal(state)) << "a bad playbook must stop recover before the journal opens";
 }
@@ -169,9 +169,9 @@ TEST(RecoverCliTest, RecoverSelectsShardsNotNodes) {
                      &out),
             2);
   EXPECT_NE(out.find("select them with --shard"), std::string::npos) << out;
-  EXPECT_EQ(RunNoTty({"recover", "-i", inv, "-p", SandboxPlaybook(), "--shard", "9", "--dry-run"},
-                     &out),
-            2);
+  EXPECT_EQ(
+      RunNoTty({"recover", "-i", inv, "-p", SandboxPlaybook(), "--shard", "9", "--dry-run"}, &out),
+      2);
   EXPECT_NE(out.find("no shard 9"), std::string::npos) << out;
   EXPECT_EQ(RunNoTty({"plan", "-i", inv, "-p", SandboxPlaybook(), "--shard", "9"}, &out), 2);
   EXPECT_NE(out.find("no shard 9"), std::string::npos) << out;
@@ -184,8 +184,7 @@ TEST(RecoverCliTest, PlanRendersEveryNodesCommandsOffline) {
   TempDir dir;
   std::string inv = WriteInventory(dir);
   std::string out;
-  ASSERT_EQ(RunNoTty({"plan", "-i", inv, "-p", SandboxPlaybook(), "--shard", "1"}, &out), 0)
-      << out;
+  ASSERT_EQ(RunNoTty({"plan", "-i", inv, "-p", SandboxPlaybook(), "--shard", "1"}, &out), 0) << out;
   EXPECT_NE(out.find("shards in order: 1"), std::string::npos) << out;
   for (const char* node : {"s1-n0", "s1-n1"}) {
     EXPECT_NE(out.find("stop " + std::string(node) + ": /srv/" + node + "/ctl stop"),
@@ -199,9 +198,9 @@ TEST(RecoverCliTest, PlanRendersEveryNodesCommandsOffline) {
   EXPECT_NE(out.find("nothing was touched"), std::string::npos) << out;
 
   std::string dry;
-  ASSERT_EQ(RunNoTty({"recover", "-i", inv, "-p", SandboxPlaybook(), "--shard", "1", "--dry-run"},
-                     &dry),
-            0)
+  ASSERT_EQ(
+      RunNoTty({"recover", "-i", inv, "-p", SandboxPlaybook(), "--shard", "1", "--dry-run"}, &dry),
+      0)
       << dry;
   EXPECT_EQ(dry, out) << "recover --dry-run should print exactly what plan prints";
 
@@ -214,6 +213,37 @@ TEST(RecoverCliTest, PlanRendersEveryNodesCommandsOffline) {
     if (step["phase"] == "start" && step.contains("node")) started.insert(step["node"]);
   }
   EXPECT_EQ(started, (std::set<std::string>{"s0-n0", "s0-n1", "s1-n0", "s1-n1"})) << out;
+}
+
+TEST(RecoverCliTest, RollingRestartResumeAndRetryTeach) {
+  for (const std::string cmd : {"rolling-restart", "resume", "retry"}) {
+    std::string out;
+    ASSERT_EQ(RunNoTty({cmd, "--help"}, &out), 0) << cmd;
+    EXPECT_NE(out.find("usage: shardctl " + cmd), std::string::npos) << out;
+    EXPECT_NE(out.find("Examples:"), std::string::npos) << out;
+    EXPECT_NE(out.find("--override-window"), std::string::npos) << out;
+  }
+}
+
+TEST(RecoverCliTest, RollingRestartWithoutYesAndWithoutTerminalTouchesNothing) {
+  TempDir dir;
+  std::string inv = WriteInventory(dir), out;
+  const std::string state = dir.path() + "/state";
+  EXPECT_EQ(
+      RunNoTty({"rolling-restart", "-i", inv, "-p", SandboxPlaybook(), "--state-dir", state}, &out),
+      2);
+  EXPECT_NE(out.find("needs confirmation"), std::string::npos) << out;
+  EXPECT_TRUE(NoJournal(state));
+}
+
+TEST(RecoverCliTest, ResumeAndRetryNameWhatIsMissing) {
+  TempDir dir;
+  const std::string state = dir.path() + "/state";
+  std::string out;
+  EXPECT_EQ(RunNoTty({"resume", "--yes", "--state-dir", state}, &out), 2);
+  EXPECT_NE(out.find("no unfinished rolling-restart run in " + state), std::string::npos) << out;
+  EXPECT_EQ(RunNoTty({"retry", "20990101T000000Z-000000", "--yes", "--state-dir", state}, &out), 2);
+  EXPECT_NE(out.find("no run 20990101T000000Z-000000"), std::string::npos) << out;
 }
 
 }  // namespace

@@ -39,6 +39,9 @@ struct FakeShard {
   bool healthy = false;
   TimePoint healthy_since;
   int64_t base_height = 100;
+  /// Rolling-restart model: commits whenever more than 2/3 of its nodes run (instead of only
+  /// after whole-shard restarts).
+  bool quorum_live = false;
 };
 
 /// Builds an inventory of `shards` shards with `nodes` nodes each (power 1), named sS-N.
@@ -157,9 +160,26 @@ class FakeShards {
     return FakeTransport::Exited(127, "", "unknown verb " + verb);
   }
 
+  // quorum_live shards: live exactly while more than 2/3 of their nodes run.
+  void UpdateLive(int id) {
+    FakeShard& s = shards_.at(id);
+    size_t up = 0;
+    for (const std::string& m : members_[id]) up += nodes_[m].running ? 1 : 0;
+    bool live = 3 * up > 2 * members_[id].size();
+    if (live == s.healthy) return;
+    s.base_height = HeightLocked(id);
+    s.healthy = live;
+    s.healthy_since = clock_.Now();
+  }
+
   ExecResult Stop(int id, FakeNode& n) {
     if (n.ignores_stop) return FakeTransport::Ok();
     FakeShard& s = shards_.at(id);
+    if (s.quorum_live) {
+      n.running = false;
+      UpdateLive(id);
+      return FakeTransport::Ok();
+    }
     s.base_height = HeightLocked(id);
     s.healthy = false;
     n.running = false;
@@ -176,6 +196,10 @@ class FakeShards {
     n.running = true;
     n.starts++;
     FakeShard& s = shards_.at(id);
+    if (s.quorum_live) {
+      UpdateLive(id);
+      return FakeTransport::Ok();
+    }
     bool all_up = true;
     for (const std::string& m : members_[id]) {
       all_up = all_up && (nodes_[m].running || !nodes_[m].reachable);

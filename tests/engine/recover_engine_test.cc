@@ -171,7 +171,7 @@ TEST_F(RecoverEngineTest, BadBinaryIsRestoredAndReported) {
   EXPECT_EQ(r.shards[0].verdict, Phase::kHealthy) << r.shards[0].reason;
   EXPECT_EQ(r.shards[0].replaced_binaries, std::vector<std::string>{"s0-1"});
   EXPECT_EQ(net_->transport().CallsMatching("", "restore").size(), 1u);
-  EXPECT_TRUE(HasEvent("binary fails verification"));
+  EXPECT_TRUE(HasEvent("binary failed verification"));
 }
 
 TEST_F(RecoverEngineTest, RestoreThatDoesNotFixGivesUpWithoutStarting) {

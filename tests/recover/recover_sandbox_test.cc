@@ -14,6 +14,7 @@
 #include <sstream>
 
 #include "support/sandbox_fixture.h"
+#include "support/shardctl_cli.h"
 #include "support/test_util.h"
 
 namespace shardctl::testing {
@@ -26,55 +27,13 @@ using Clock = std::chrono::steady_clock;
 
 std::string Playbook() { return SourceDir() + "/playbooks/sandbox.json"; }
 
-// Runs build/bin/shardctl with args, stdin from /dev/null and at most limit_s seconds (a hung
-// run fails the test instead of blocking ctest; the Sandbox still tears the nodes down).
-// stdout goes to *out; stderr is appended to *err_file so JSON lines on stdout stay whole.
-int Shardctl(const std::vector<std::string>& args, const std::string& err_file, std::string* out,
-             int limit_s = 240) {
-  std::vector<std::string> argv = {
-      "sh", "-c", "exec timeout " + std::to_string(limit_s) + " \"$0\" \"$@\" </dev/null 2>>'" +
-                      err_file + "'",
-      BinDir() + "/shardctl"};
-  argv.insert(argv.end(), args.begin(), args.end());
-  return RunCommand(argv, out);
-}
-
-// The objects of a JSON-lines output; lines that are not JSON objects are skipped.
-std::vector<json> JsonLines(const std::string& out) {
-  std::vector<json> lines;
-  std::istringstream in(out);
-  for (std::string line; std::getline(in, line);) {
-    json j = json::parse(line, nullptr, /*allow_exceptions=*/false);
-    if (j.is_object()) lines.push_back(j);
-  }
-  return lines;
-}
-
-// The final {"event":"report"} object of `recover -o json`; null if absent.
-json FinalReport(const std::string& out) {
-  json report;
-  for (const json& j : JsonLines(out)) {
-    if (j.value("event", "") == "report") report = j["report"];
-  }
-  return report;
-}
-
-// Every line of every journal under state_dir/runs.
-std::vector<json> JournalLines(const std::string& state_dir) {
-  std::vector<json> lines;
-  if (!fs::exists(state_dir + "/runs")) return lines;
-  for (const auto& f : fs::directory_iterator(state_dir + "/runs")) {
-    for (json& j : JsonLines(ReadFile(f.path().string()))) lines.push_back(std::move(j));
-  }
-  return lines;
-}
-
 // Journal lines that announce an action ("begin"), as "step node" strings.
 std::vector<std::string> BegunActions(const std::string& state_dir) {
   std::vector<std::string> begun;
   for (const json& j : JournalLines(state_dir)) {
     if (j.value("outcome", "") != "begin") continue;
-    begun.push_back(j.value("step", "?") + " " + (j["node"].is_string() ? j["node"].get<std::string>() : "-"));
+    begun.push_back(j.value("step", "?") + " " +
+                    (j["node"].is_string() ? j["node"].get<std::string>() : "-"));
   }
   return begun;
 }
@@ -223,8 +182,8 @@ TEST(RecoverSandbox, StuckInViewChangeIsDetectedAndCuredByWholeShardRestart) {
 
   // design.md section 6: an outage of >= 30 s makes restarting only the dead a trap. Wait it
   // out, failing at once if a block commits without a quorum.
-  const auto outage_left = std::chrono::duration_cast<std::chrono::milliseconds>(
-      outage_start + 31s - Clock::now());
+  const auto outage_left =
+      std::chrono::duration_cast<std::chrono::milliseconds>(outage_start + 31s - Clock::now());
   ASSERT_FALSE(WaitFor(
       [&] {
         auto h = sb.ShardHeight(0);
@@ -254,7 +213,8 @@ TEST(RecoverSandbox, StuckInViewChangeIsDetectedAndCuredByWholeShardRestart) {
           const json& c = (*m)["consensus"];
           views += name + ":" + c.value("mode", "?") + "/" +
                    std::to_string(c.value("viewChangeId", int64_t{-1})) + " ";
-          if (c.value("mode", "") == "ViewChanging") ids.insert(c.value("viewChangeId", int64_t{-1}));
+          if (c.value("mode", "") == "ViewChanging")
+            ids.insert(c.value("viewChangeId", int64_t{-1}));
         }
         split = split || ids.size() >= 2;
         return moved || (split && Clock::now() - restarted >= 6s);
@@ -265,9 +225,9 @@ TEST(RecoverSandbox, StuckInViewChangeIsDetectedAndCuredByWholeShardRestart) {
 
   // status sees it: halted in view change, exit 1, in text and JSON.
   const std::string stderr_file = sb.dir() + "/shardctl.stderr";
-  int rc = Shardctl({"status", "-i", sb.inventory_path(), "-p", Playbook(), "--interval", "1.5",
-                     "-o", "json"},
-                    stderr_file, &out, 60);
+  int rc = Shardctl(
+      {"status", "-i", sb.inventory_path(), "-p", Playbook(), "--interval", "1.5", "-o", "json"},
+      stderr_file, &out, 60);
   EXPECT_EQ(rc, 1) << out << ReadFile(stderr_file);
   json st = json::parse(out, nullptr, false);
   ASSERT_TRUE(st.is_object()) << out;
@@ -298,8 +258,7 @@ TEST(RecoverSandbox, StuckInViewChangeIsDetectedAndCuredByWholeShardRestart) {
     if (j["step"] == "stop" && j["outcome"] == "ok") stopped.insert(j["node"].get<std::string>());
   }
   EXPECT_EQ(stopped.size(), 5u) << "a whole-shard restart stops every node, the survivors too";
-  EXPECT_NE(ReadFile(report_md).find("| 0 | healthy |"), std::string::npos)
-      << ReadFile(report_md);
+  EXPECT_NE(ReadFile(report_md).find("| 0 | healthy |"), std::string::npos) << ReadFile(report_md);
   ExpectEveryShardCommitting(sb, 1, 3);
 }
 
@@ -319,10 +278,10 @@ TEST(RecoverSandbox, BadInputAndDryRunTouchNothingOnAHaltedShard) {
   json pb = json::parse(ReadFile(Playbook()));
   pb["gate"]["min_new_block"] = 3;
   const std::string bad_pb = tmp.WriteFile("typo-playbook.json", pb.dump(2));
-  EXPECT_EQ(Shardctl({"recover", "-i", sb.inventory_path(), "-p", bad_pb, "--yes", "--state-dir",
-                      state},
-                     stderr_file, &out, 60),
-            2);
+  EXPECT_EQ(
+      Shardctl({"recover", "-i", sb.inventory_path(), "-p", bad_pb, "--yes", "--state-dir", state},
+               stderr_file, &out, 60),
+      2);
   std::string said = ReadFile(stderr_file);
   EXPECT_NE(said.find(bad_pb + ":/gate/min_new_block: expected one of the known keys"),
             std::string::npos)
@@ -348,9 +307,11 @@ TEST(RecoverSandbox, BadInputAndDryRunTouchNothingOnAHaltedShard) {
     ASSERT_EQ(Shardctl(args, stderr_file, &out, 60), 0) << out << ReadFile(stderr_file);
     for (const SandboxNode& n : sb.nodes()) {
       EXPECT_NE(out.find("stop " + n.name + ": " + n.dir + "/ctl stop"), std::string::npos)
-          << cmd << ":\n" << out;
+          << cmd << ":\n"
+          << out;
       EXPECT_NE(out.find("start " + n.name + ": " + n.dir + "/ctl start"), std::string::npos)
-          << cmd << ":\n" << out;
+          << cmd << ":\n"
+          << out;
     }
     EXPECT_NE(out.find("nothing was touched"), std::string::npos) << out;
   }

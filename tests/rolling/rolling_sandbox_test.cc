@@ -1,0 +1,281 @@
+// `shardctl rolling-restart`, `resume` and the maintenance window end to end: the real binary
+// against the loopback sandbox, watched from outside by a HeightMonitor that polls every node's
+// block number. Scenarios: 4 shards x 7 unequal-power nodes restarted with every shard committing
+// throughout and every node restarted exactly once; kill -9 mid-run then resume, touching no node
+// twice; a run outside the window refused, and the override journaled.
+#include <gtest/gtest.h>
+#include <signal.h>
+
+#include <chrono>
+#include <ctime>
+#include <iostream>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <thread>
+
+#include "support/height_monitor.h"
+#include "support/sandbox_fixture.h"
+#include "support/shardctl_cli.h"
+#include "support/test_util.h"
+
+namespace shardctl::testing {
+namespace {
+
+using namespace std::chrono_literals;
+using nlohmann::json;
+using WallTime = HeightMonitor::WallTime;
+
+std::string Playbook() { return SourceDir() + "/playbooks/sandbox.json"; }
+
+// How many times each node was started by its ctl (sandbox-node logs one line per start).
+std::map<std::string, int> StartCounts(const Sandbox& sb) {
+  std::map<std::string, int> out;
+  for (const SandboxNode& n : sb.nodes()) {
+    std::string log = ReadFile(n.dir + "/node.log");
+    int count = 0;
+    for (size_t at = log.find("=== sandbox-node: start"); at != std::string::npos;
+         at = log.find("=== sandbox-node: start", at + 1)) {
+      ++count;
+    }
+    out[n.name] = count;
+  }
+  return out;
+}
+
+// Every node was started exactly `times` more since `before`.
+void ExpectStartedExactly(const Sandbox& sb, const std::map<std::string, int>& before, int times) {
+  for (const auto& [name, count] : StartCounts(sb)) {
+    EXPECT_EQ(count - before.at(name), times)
+        << name << " was started " << count - before.at(name) << " time(s)";
+  }
+}
+
+// Journal lines of one step and outcome, per node.
+std::map<std::string, int> Count(const std::vector<json>& journal, const std::string& step,
+                                 const std::string& outcome) {
+  std::map<std::string, int> out;
+  for (const json& j : journal) {
+    if (j["node"].is_string() && j["step"] == step && j["outcome"] == outcome) {
+      out[j["node"].get<std::string>()]++;
+    }
+  }
+  return out;
+}
+
+WallTime At(const json& line) {
+  return WallTime(std::chrono::milliseconds(line["unix_ms"].get<int64_t>()));
+}
+
+// From a node's stop "begin" to its restart "done" (or the end of the journal).
+std::pair<WallTime, WallTime> RestartWindow(const std::vector<json>& journal,
+                                            const std::string& node) {
+  WallTime from{}, to = WallTime::max();
+  for (const json& j : journal) {
+    if (j["node"] != node) continue;
+    if (j["step"] == "stop" && j["outcome"] == "begin") from = At(j);
+    if (j["step"] == "restart" && j["outcome"] == "done") to = At(j);
+  }
+  return {from, to};
+}
+
+std::string Ms(std::chrono::milliseconds d) { return std::to_string(d.count()) + " ms"; }
+
+TEST(RollingSandbox, FourShardsOfSevenKeepCommittingAndEveryNodeRestartsOnce) {
+  Sandbox sb;
+  SandboxOptions opt;
+  opt.shards = 4;
+  opt.nodes = 7;
+  opt.voting_power = {1, 1, 1, 2, 1, 1, 2};  // total 9, quorum 7: 2 power may be down at once
+  std::string err, out;
+  ASSERT_TRUE(sb.Up(opt, &err)) << err;
+  const auto before = StartCounts(sb);
+  const std::string state = sb.dir() + "/state", stderr_file = sb.dir() + "/rolling.stderr";
+  const std::string report_md = sb.dir() + "/rolling.md";
+
+  HeightMonitor monitor(sb.nodes(), 50ms);
+  const auto t0 = std::chrono::steady_clock::now();
+  int rc = Shardctl({"rolling-restart", "-i", sb.inventory_path(), "-p", Playbook(), "--yes", "-o",
+                     "json", "--state-dir", state, "--report", report_md},
+                    stderr_file, &out, 400);
+  const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  monitor.Stop();
+  ASSERT_EQ(rc, 0) << out << "\nstderr:\n" << ReadFile(stderr_file);
+  std::cout << "rolling-restart of 4x7: " << wall << " s wall\n";
+
+  json report = FinalReport(out);
+  ASSERT_TRUE(report.is_object()) << out;
+  EXPECT_EQ(report["all_done"], true) << report.dump(2);
+  ASSERT_EQ(report["shards"].size(), 4u);
+  ExpectStartedExactly(sb, before, 1);
+  std::vector<json> journal = JournalLines(state);
+  for (const SandboxNode& n : sb.nodes()) {
+    EXPECT_TRUE(sb.IsRunning(n.name)) << n.name;
+    EXPECT_EQ(Count(journal, "restart", "done")[n.name], 1) << n.name;
+    EXPECT_EQ(Count(journal, "stop", "begin")[n.name], 1) << n.name;
+    EXPECT_EQ(Count(journal, "start", "begin")[n.name], 1) << n.name;
+  }
+
+  // Stalls, as seen from outside: never more than 3 block times while a non-leader was down;
+  // while the leader restarted, one phase timeout plus one view change (2 s) at most.
+  for (const json& s : report["shards"]) {
+    const int id = s["shard"].get<int>();
+    SCOPED_TRACE("shard " + std::to_string(id));
+    EXPECT_EQ(s["verdict"], "healthy") << s.dump(2);
+    ASSERT_FALSE(s["waves"].empty());
+    const json& last_wave = s["waves"].back();
+    ASSERT_EQ(last_wave.size(), 1u) << "the leader goes last, alone: " << s.dump();
+    auto [leader_from, leader_to] = RestartWindow(journal, last_wave[0].get<std::string>());
+    std::chrono::milliseconds worst_other{0}, worst_leader{0};
+    for (const HeightMonitor::Stall& st : monitor.Stalls(id)) {
+      bool leader = st.to > leader_from && st.from < leader_to;
+      auto& worst = leader ? worst_leader : worst_other;
+      worst = std::max(worst, st.length());
+    }
+    std::cout << "shard " << id << ": longest stall " << Ms(worst_other) << " (non-leader), "
+              << Ms(worst_leader) << " (leader " << last_wave[0] << ")\n";
+    EXPECT_LE(worst_other, 3 * 200ms + 150ms) << "shard stalled while a non-leader restarted";
+    EXPECT_LE(worst_leader, 2000ms + 150ms) << "shard stalled while its leader restarted";
+  }
+  EXPECT_NE(ReadFile(report_md).find("every selected node restarted"), std::string::npos)
+      << ReadFile(report_md);
+}
+
+TEST(RollingSandbox, KillNineMidRunThenResumeRestartsNoNodeTwice) {
+  Sandbox sb;
+  SandboxOptions opt;
+  opt.nodes = 7;
+  std::string err, out;
+  ASSERT_TRUE(sb.Up(opt, &err)) << err;
+  const auto before = StartCounts(sb);
+  const std::string state = sb.dir() + "/state", stderr_file = sb.dir() + "/rolling.stderr";
+  const std::string pid_file = sb.dir() + "/shardctl.pid";
+
+  // The run to kill: shardctl itself is the process (exec), so kill -9 hits it, not a wrapper.
+  std::thread run([&] {
+    RunCommand({"sh", "-c",
+                "echo $$ > '" + pid_file + "'; exec \"$0\" \"$@\" </dev/null >/dev/null 2>>'" +
+                    stderr_file + "'",
+                BinDir() + "/shardctl", "rolling-restart", "-i", sb.inventory_path(), "-p",
+                Playbook(), "--yes", "--state-dir", state});
+  });
+  // Kill it once one node is done and another has been stopped but not yet reported done.
+  std::string victim;
+  bool ready = WaitFor(
+      [&] {
+        std::vector<json> j = JournalLines(state);
+        if (Count(j, "restart", "done").empty()) return false;
+        auto done = Count(j, "restart", "done");
+        for (const auto& [node, n] : Count(j, "stop", "ok")) {
+          if (!done.count(node)) victim = node;
+        }
+        return !victim.empty();
+      },
+      120s, 20ms);
+  int pid = std::atoi(ReadFile(pid_file).c_str());
+  if (ready && pid > 0) {
+    // A second run while the first holds the network is refused, naming the holder.
+    std::string second_err = sb.dir() + "/second.stderr";
+    EXPECT_EQ(Shardctl({"rolling-restart", "-i", sb.inventory_path(), "-p", Playbook(), "--yes",
+                        "--state-dir", state},
+                       second_err, &out, 60),
+              4);
+    EXPECT_NE(ReadFile(second_err).find("is locked by run"), std::string::npos)
+        << ReadFile(second_err);
+    kill(pid, SIGKILL);
+  }
+  run.join();
+  ASSERT_TRUE(ready) << "never saw a node done and another in flight:\n" << ReadFile(stderr_file);
+  std::cout << "killed shardctl with " << victim << " in flight\n";
+
+  int rc = Shardctl({"resume", "--yes", "--state-dir", state, "-o", "json"}, stderr_file, &out);
+  ASSERT_EQ(rc, 0) << out << "\nstderr:\n" << ReadFile(stderr_file);
+  std::string said = ReadFile(stderr_file);
+  EXPECT_NE(said.find("took over the lock"), std::string::npos) << said;
+  json report = FinalReport(out);
+  EXPECT_EQ(report["all_done"], true) << report.dump(2);
+
+  ExpectStartedExactly(sb, before, 1);
+  std::vector<json> journal = JournalLines(state);
+  auto resumed = Count(journal, "restart", "resume");
+  EXPECT_EQ(resumed[victim], 1) << victim << " was in flight and must be re-assessed";
+  for (const SandboxNode& n : sb.nodes()) {
+    EXPECT_EQ(Count(journal, "restart", "done")[n.name], 1) << n.name;
+    EXPECT_EQ(Count(journal, "stop", "begin")[n.name], 1) << n.name << " stopped twice";
+    EXPECT_TRUE(sb.IsRunning(n.name)) << n.name;
+  }
+  auto h = sb.ShardHeight(0);
+  ASSERT_TRUE(h);
+  EXPECT_TRUE(sb.WaitForShardHeight(0, *h + 3, 10s)) << "the shard does not commit after resume";
+}
+
+// A window that opened 22 hours ago and closed 21 hours ago (UTC), so it is closed now.
+std::string ClosedWindowPlaybook(const TempDir& tmp) {
+  std::time_t now = std::time(nullptr);
+  auto hhmm = [](std::time_t t) {
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    char buf[8];
+    std::strftime(buf, sizeof buf, "%H:%M", &tm);
+    return std::string(buf);
+  };
+  json pb = json::parse(ReadFile(Playbook()));
+  pb["window"] = {
+      {"start", hhmm(now + 2 * 3600)}, {"end", hhmm(now + 3 * 3600)}, {"time_zone", "UTC"}};
+  return tmp.WriteFile("windowed.json", pb.dump(2));
+}
+
+TEST(RollingSandbox, OutsideTheWindowIsRefusedUnlessOverriddenAndJournaled) {
+  Sandbox sb;
+  SandboxOptions opt;
+  opt.nodes = 4;
+  std::string err, out;
+  ASSERT_TRUE(sb.Up(opt, &err)) << err;
+  TempDir tmp;
+  const std::string pb = ClosedWindowPlaybook(tmp);
+  const std::string state = sb.dir() + "/state", stderr_file = sb.dir() + "/rolling.stderr";
+  const auto before = StartCounts(sb);
+
+  EXPECT_EQ(Shardctl({"rolling-restart", "-i", sb.inventory_path(), "-p", pb, "--yes",
+                      "--state-dir", state},
+                     stderr_file, &out, 60),
+            2);
+  std::string said = ReadFile(stderr_file);
+  EXPECT_NE(said.find("outside the maintenance window"), std::string::npos) << said;
+  EXPECT_NE(said.find("--override-window"), std::string::npos) << said;
+  EXPECT_TRUE(JournalLines(state).empty()) << "a refused run journaled something";
+  ExpectStartedExactly(sb, before, 0);
+
+  ASSERT_EQ(Shardctl({"rolling-restart", "-i", sb.inventory_path(), "-p", pb, "--yes",
+                      "--state-dir", state, "--node", "s0-n1", "--override-window",
+                      "game day, approved by the on-call lead"},
+                     stderr_file, &out, 120),
+            0)
+      << out << ReadFile(stderr_file);
+  bool journaled = false;
+  for (const json& j : JournalLines(state)) {
+    journaled = journaled || (j["step"] == "run" && j["outcome"] == "window-override" &&
+                              j["detail"].get<std::string>().find("approved by the on-call") !=
+                                  std::string::npos);
+  }
+  EXPECT_TRUE(journaled) << "the override and its reason must be journaled";
+  auto after = StartCounts(sb);
+  for (const auto& [name, count] : after) {
+    EXPECT_EQ(count - before.at(name), name == "s0-n1" ? 1 : 0) << name;
+  }
+
+  // recover is an emergency: allowed outside the window, and the journal says it ran outside.
+  ASSERT_EQ(Shardctl({"recover", "-i", sb.inventory_path(), "-p", pb, "--yes", "--state-dir",
+                      state + "-recover"},
+                     stderr_file, &out, 120),
+            0)
+      << out << ReadFile(stderr_file);
+  bool outside = false;
+  for (const json& j : JournalLines(state + "-recover")) {
+    outside = outside || (j["step"] == "run" && j["outcome"] == "outside-window");
+  }
+  EXPECT_TRUE(outside) << "recover outside the window must be journaled as such";
+}
+
+}  // namespace
+}  // namespace shardctl::testing

@@ -1,0 +1,55 @@
+#include "support/shardctl_cli.h"
+
+#include <algorithm>
+#include <filesystem>
+#include <sstream>
+
+#include "support/test_util.h"
+
+namespace shardctl::testing {
+
+using nlohmann::json;
+
+int Shardctl(const std::vector<std::string>& args, const std::string& err_file, std::string* out,
+             int limit_s) {
+  std::vector<std::string> argv = {
+      "sh", "-c",
+      "exec timeout " + std::to_string(limit_s) + " \"$0\" \"$@\" </dev/null 2>>'" + err_file + "'",
+      BinDir() + "/shardctl"};
+  argv.insert(argv.end(), args.begin(), args.end());
+  return RunCommand(argv, out);
+}
+
+std::vector<json> JsonLines(const std::string& text) {
+  std::vector<json> lines;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) {
+    json j = json::parse(line, nullptr, /*allow_exceptions=*/false);
+    if (j.is_object()) lines.push_back(j);
+  }
+  return lines;
+}
+
+json FinalReport(const std::string& out) {
+  json report;
+  for (const json& j : JsonLines(out)) {
+    if (j.value("event", "") == "report") report = j["report"];
+  }
+  return report;
+}
+
+std::vector<json> JournalLines(const std::string& state_dir) {
+  std::vector<std::string> files;
+  std::error_code ec;
+  for (const auto& f : std::filesystem::directory_iterator(state_dir + "/runs", ec)) {
+    files.push_back(f.path().string());
+  }
+  std::sort(files.begin(), files.end());
+  std::vector<json> lines;
+  for (const std::string& f : files) {
+    for (json& j : JsonLines(ReadFile(f))) lines.push_back(std::move(j));
+  }
+  return lines;
+}
+
+}  // namespace shardctl::testing

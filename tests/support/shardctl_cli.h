@@ -1,0 +1,26 @@
+// Running build/bin/shardctl the way an operator does, and reading what it leaves behind
+// (JSON-lines output, journals), for the end-to-end tests.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+namespace shardctl::testing {
+
+/// Runs shardctl with args, stdin from /dev/null and at most limit_s seconds (a hung run fails
+/// the test instead of blocking ctest). stdout goes to *out; stderr is appended to err_file so
+/// JSON lines on stdout stay whole. Returns the exit status.
+int Shardctl(const std::vector<std::string>& args, const std::string& err_file, std::string* out,
+             int limit_s = 240);
+
+/// The JSON objects of a JSON-lines text; other lines are skipped.
+std::vector<nlohmann::json> JsonLines(const std::string& text);
+
+/// The last {"event":"report"} object's "report" in `-o json` output; null if absent.
+nlohmann::json FinalReport(const std::string& out);
+
+/// Every line of every journal under state_dir/runs, file by file in name (= time) order.
+std::vector<nlohmann::json> JournalLines(const std::string& state_dir);
+
+}  // namespace shardctl::testing
