@@ -147,5 +147,31 @@ TEST(PlaybookTest, BackoffGrowsAndIsCapped) {
   EXPECT_EQ(e.BackoffBefore(4).count(), 3000);
 }
 
+TEST(PlaybookTest, RollingPolicyAndWindowAreReadAndChecked) {
+  json j = Minimal();
+  j["rolling"] = {{"quorum_margin", 0.05}, {"max_wave_size", 2}, {"failure_budget", 1},
+                  {"min_new_blocks", 4}, {"node_timeout_s", 30}};
+  j["window"] = {{"days", {"Sat"}}, {"start", "22:00"}, {"end", "02:00"},
+                 {"time_zone", "Europe/Berlin"}};
+  auto r = ParsePlaybook(j, "pb.json");
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_DOUBLE_EQ(r->rolling.quorum_margin, 0.05);
+  EXPECT_EQ(r->rolling.max_wave_size, 2);
+  EXPECT_EQ(r->rolling.failure_budget, 1);
+  EXPECT_EQ(r->rolling.min_new_blocks, 4);
+  EXPECT_EQ(r->rolling.node_timeout, Duration(30000));
+  ASSERT_TRUE(r->window.has_value());
+  EXPECT_EQ(r->window->ToString(), "Sat 22:00-02:00 Europe/Berlin");
+
+  j["rolling"]["quorum_margin"] = 0.5;
+  EXPECT_NE(Error(j).find("pb.json:/rolling/quorum_margin"), std::string::npos) << Error(j);
+  j["rolling"].erase("quorum_margin");
+  j["window"]["time_zone"] = "Mars/Olympus";
+  EXPECT_NE(Error(j).find("pb.json:/window/time_zone"), std::string::npos) << Error(j);
+  j.erase("window");
+  j["rolling"]["max_wave"] = 1;
+  EXPECT_NE(Error(j).find("pb.json:/rolling/max_wave"), std::string::npos) << Error(j);
+}
+
 }  // namespace
 }  // namespace shardctl
