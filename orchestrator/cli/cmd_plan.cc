@@ -28,11 +28,8 @@ int Run(const std::vector<std::string>& args) {
   if (!ParseCommandLine(args, d, nullptr, help, &o, &code)) return code;
   auto inv = LoadInventoryOrReport(o);
   if (!inv.ok()) return ExitCodeFor(inv.status());
-  auto pb = LoadPlaybookFor(o.playbook, *inv);
-  if (!pb.ok()) {
-    PrintError(pb.status());
-    return ExitCodeFor(pb.status());
-  }
+  auto pb = LoadPlaybookOrReport(o, *inv);
+  if (!pb.ok()) return ExitCodeFor(pb.status());
   auto plan = BuildRecoverPlan(*inv, *pb, {o.shards, force});
   if (!plan.ok()) {
     PrintError(plan.status());

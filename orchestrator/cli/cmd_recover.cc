@@ -21,12 +21,6 @@ struct RecoverFlags {
   std::string report;
 };
 
-std::unique_ptr<Observer> MakeView(const CommonOptions& o, const RecoverFlags& f) {
-  if (o.json()) return std::make_unique<JsonEventRenderer>(std::cout);
-  if (StdoutIsTty() && !f.plain) return std::make_unique<LiveRenderer>(std::cout);
-  return std::make_unique<PlainRenderer>(std::cout, o.verbose > 0);
-}
-
 int DryRun(const Inventory& inv, const Playbook& pb, const CommonOptions& o,
            const RecoverOptions& ro) {
   auto plan = BuildRecoverPlan(inv, pb, ro);
@@ -88,11 +82,8 @@ int Run(const std::vector<std::string>& args) {
   }
   auto inv = LoadInventoryOrReport(o);
   if (!inv.ok()) return ExitCodeFor(inv.status());
-  auto pb = LoadPlaybookFor(o.playbook, *inv);
-  if (!pb.ok()) {
-    PrintError(pb.status());
-    return ExitCodeFor(pb.status());
-  }
+  auto pb = LoadPlaybookOrReport(o, *inv);
+  if (!pb.ok()) return ExitCodeFor(pb.status());
   RecoverOptions ro{o.shards, f.force};
   if (o.dry_run) return DryRun(*inv, *pb, o, ro);
   // Restarting validators needs a person's yes or --yes: without a terminal to ask on (cron,
@@ -128,7 +119,7 @@ int Run(const std::vector<std::string>& args) {
     }
   }
   auto transport = MakeTransport(o);
-  auto view = MakeView(o, f);
+  auto view = MakeRunView(o, f.plain);
   RecoverEngine engine(*inv, *pb, *transport, clock, **journal, *view, *GlobalCancel());
   auto report = engine.Run(ro);
   transport->CloseAll();

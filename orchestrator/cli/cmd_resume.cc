@@ -15,15 +15,6 @@ int Run(const std::vector<std::string>& args) {
   RollingRequest r;
   r.command = "resume";
   std::string run_id;
-  po::options_description d("Options");
-  d.add_options()("run", po::value(&run_id)->value_name("RUN_ID"),
-                  "the run to continue (default: the newest unfinished one)");
-  AddSshOptions(&d, &o);
-  AddOutputOptions(&d, &o);
-  AddActionOptions(&d, &o);
-  AddRollingOptions(&d, &r);
-  po::positional_options_description pos;
-  pos.add("run", 1);
   HelpText help{
       "shardctl resume [RUN_ID] [--state-dir DIR] [--yes]",
       "Continues a rolling restart that was interrupted (Ctrl-C, a crash, kill -9, a lost\n"
@@ -36,7 +27,9 @@ int Run(const std::vector<std::string>& args) {
       "  shardctl resume 20261125T031245Z-3fa9c1 --yes\n"
       "  shardctl resume --state-dir /var/lib/shardctl --yes   # the newest unfinished run\n"};
   int code = kExitOk;
-  if (!ParseCommandLine(args, d, &pos, help, &o, &code)) return code;
+  if (!ParseRunCommand(args, "the run to continue (default: the newest unfinished one)", help, &o,
+                       &r, &run_id, &code))
+    return code;
   std::string state_dir = o.state_dir.empty() ? DefaultStateDir() : o.state_dir;
   auto run = LoadRollingRun(state_dir, run_id, /*finished_too=*/false);
   if (!run.ok()) {

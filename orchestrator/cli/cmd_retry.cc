@@ -15,15 +15,6 @@ int Run(const std::vector<std::string>& args) {
   RollingRequest r;
   r.command = "retry";
   std::string run_id;
-  po::options_description d("Options");
-  d.add_options()("run", po::value(&run_id)->value_name("RUN_ID"),
-                  "the run whose failed and skipped nodes to redo (default: the newest run)");
-  AddSshOptions(&d, &o);
-  AddOutputOptions(&d, &o);
-  AddActionOptions(&d, &o);
-  AddRollingOptions(&d, &r);
-  po::positional_options_description pos;
-  pos.add("run", 1);
   HelpText help{
       "shardctl retry [RUN_ID] [--state-dir DIR] [--yes] [--dry-run]",
       "Starts a new rolling restart, with the inventory and playbook of RUN_ID, on the nodes\n"
@@ -33,7 +24,10 @@ int Run(const std::vector<std::string>& args) {
       "  shardctl retry 20261125T031245Z-3fa9c1 --dry-run\n"
       "  shardctl retry 20261125T031245Z-3fa9c1 --yes --failure-budget 1\n"};
   int code = kExitOk;
-  if (!ParseCommandLine(args, d, &pos, help, &o, &code)) return code;
+  if (!ParseRunCommand(args,
+                       "the run whose failed and skipped nodes to redo (default: the newest run)",
+                       help, &o, &r, &run_id, &code))
+    return code;
   std::string state_dir = o.state_dir.empty() ? DefaultStateDir() : o.state_dir;
   auto run = LoadRollingRun(state_dir, run_id, /*finished_too=*/true);
   if (!run.ok()) {

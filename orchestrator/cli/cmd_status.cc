@@ -38,11 +38,8 @@ int Run(const std::vector<std::string>& args) {
   if (!ParseCommandLine(args, d, nullptr, help, &o, &code)) return code;
   auto inv = LoadInventoryOrReport(o);
   if (!inv.ok()) return ExitCodeFor(inv.status());
-  auto pb = LoadPlaybookFor(o.playbook, *inv);
-  if (!pb.ok()) {
-    PrintError(pb.status());
-    return ExitCodeFor(pb.status());
-  }
+  auto pb = LoadPlaybookOrReport(o, *inv);
+  if (!pb.ok()) return ExitCodeFor(pb.status());
   auto shards = SelectShards(*inv, o.selection());
   if (!shards.ok()) {
     PrintError(shards.status());

@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/command.h"
+#include "engine/renderers.h"
 
 namespace shardctl::cli {
 namespace {
@@ -155,6 +156,18 @@ Result<Inventory> LoadInventoryOrReport(const CommonOptions& o) {
     }
   }
   return inv;
+}
+
+Result<Playbook> LoadPlaybookOrReport(const CommonOptions& o, const Inventory& inv) {
+  auto pb = LoadPlaybookFor(o.playbook, inv);
+  if (!pb.ok()) PrintError(pb.status());
+  return pb;
+}
+
+std::unique_ptr<Observer> MakeRunView(const CommonOptions& o, bool plain) {
+  if (o.json()) return std::make_unique<JsonEventRenderer>(std::cout);
+  if (StdoutIsTty() && !plain) return std::make_unique<LiveRenderer>(std::cout);
+  return std::make_unique<PlainRenderer>(std::cout, o.verbose > 0);
 }
 
 void PrintError(const std::string& message) { std::cerr << "shardctl: " << message << "\n"; }

@@ -8,7 +8,9 @@
 
 #include "base/cancel.h"
 #include "base/status.h"
+#include "engine/events.h"
 #include "model/inventory.h"
+#include "model/playbook.h"
 #include "model/selection.h"
 #include "transport/transport.h"
 
@@ -68,6 +70,13 @@ CancelToken* GlobalCancel();
 
 /// Loads the inventory named by -i; prints the error (file, JSON path, reason) on failure.
 Result<Inventory> LoadInventoryOrReport(const CommonOptions& o);
+
+/// Loads the playbook named by -p and checks it against inv; prints the error on failure.
+Result<Playbook> LoadPlaybookOrReport(const CommonOptions& o, const Inventory& inv);
+
+/// How a run shows its progress: JSON events with -o json, a live table on a terminal (unless
+/// plain), else timestamped lines.
+std::unique_ptr<Observer> MakeRunView(const CommonOptions& o, bool plain);
 
 /// The SSH transport configured from the flags (--known-hosts, --accept-new-host-keys,
 /// --connect-timeout, -j), whose commands cancel is cancelled by (Ctrl-C by default).

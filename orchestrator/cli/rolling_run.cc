@@ -8,18 +8,11 @@
 
 #include "cli/command.h"
 #include "cli/run_guard.h"
-#include "engine/renderers.h"
 #include "engine/rolling_engine.h"
 #include "engine/rolling_plan.h"
 
 namespace shardctl::cli {
 namespace {
-
-std::unique_ptr<Observer> MakeView(const CommonOptions& o, bool plain) {
-  if (o.json()) return std::make_unique<JsonEventRenderer>(std::cout);
-  if (StdoutIsTty() && !plain) return std::make_unique<LiveRenderer>(std::cout);
-  return std::make_unique<PlainRenderer>(std::cout, o.verbose > 0);
-}
 
 std::string Absolute(const std::string& path) {
   std::error_code ec;
@@ -135,11 +128,8 @@ void AddRollingOptions(po::options_description* d, RollingRequest* r) {
 int RunRolling(const CommonOptions& o, const RollingRequest& r) {
   auto inv = LoadInventoryOrReport(o);
   if (!inv.ok()) return ExitCodeFor(inv.status());
-  auto pb = LoadPlaybookFor(o.playbook, *inv);
-  if (!pb.ok()) {
-    PrintError(pb.status());
-    return ExitCodeFor(pb.status());
-  }
+  auto pb = LoadPlaybookOrReport(o, *inv);
+  if (!pb.ok()) return ExitCodeFor(pb.status());
   auto ro = Targets(*inv, *pb, o, r);
   if (!ro.ok()) {
     PrintError(ro.status());
@@ -178,7 +168,7 @@ int RunRolling(const CommonOptions& o, const RollingRequest& r) {
   }
   CancelToken never;  // in-flight commands finish; Ctrl-C is looked at between waves
   auto transport = MakeTransport(o, &never);
-  auto view = MakeView(o, r.plain);
+  auto view = MakeRunView(o, r.plain);
   RollingEngine engine(*inv, *pb, *transport, clock, **journal, *view, *GlobalCancel());
   auto report = engine.Run(*ro);
   transport->CloseAll();

@@ -45,6 +45,20 @@ Result<RollingJournal> LoadRollingRun(const std::string& state_dir, const std::s
                           "rolling-restart run in " + state_dir + "/runs");
 }
 
+bool ParseRunCommand(const std::vector<std::string>& args, const std::string& run_help,
+                     const HelpText& help, CommonOptions* o, RollingRequest* r, std::string* run_id,
+                     int* exit_code) {
+  po::options_description d("Options");
+  d.add_options()("run", po::value(run_id)->value_name("RUN_ID"), run_help.c_str());
+  AddSshOptions(&d, o);
+  AddOutputOptions(&d, o);
+  AddActionOptions(&d, o);
+  AddRollingOptions(&d, r);
+  po::positional_options_description pos;
+  pos.add("run", 1);
+  return ParseCommandLine(args, d, &pos, help, o, exit_code);
+}
+
 void ApplyHeader(const RunHeader& h, CommonOptions* o) {
   o->inventory = h.inventory;
   o->playbook = h.playbook;

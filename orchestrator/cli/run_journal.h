@@ -5,6 +5,7 @@
 
 #include "base/status.h"
 #include "cli/common.h"
+#include "cli/rolling_run.h"
 #include "engine/rolling_journal.h"
 
 namespace shardctl::cli {
@@ -13,6 +14,12 @@ namespace shardctl::cli {
 /// not finish (resume) or, with finished_too, the newest rolling run at all (retry).
 Result<RollingJournal> LoadRollingRun(const std::string& state_dir, const std::string& run_id,
                                       bool finished_too);
+
+/// Parses what resume and retry share: an optional RUN_ID (run_help says what it picks by
+/// default) and the SSH, output, action and rolling flags. Same contract as ParseCommandLine.
+bool ParseRunCommand(const std::vector<std::string>& args, const std::string& run_help,
+                     const HelpText& help, CommonOptions* o, RollingRequest* r, std::string* run_id,
+                     int* exit_code);
 
 /// Sets o's inventory, playbook, selection and host-key flags to the run's.
 void ApplyHeader(const RunHeader& h, CommonOptions* o);

@@ -8,13 +8,6 @@
 namespace shardctl {
 namespace {
 
-std::string List(const std::vector<std::string>& v) {
-  if (v.empty()) return "-";
-  std::string out;
-  for (const std::string& s : v) out += (out.empty() ? "" : ", ") + s;
-  return out;
-}
-
 std::string Recovered(const ShardReport& s) {
   return s.verdict == Phase::kHealthy ? FormatDuration(s.time_to_recover) : "-";
 }
@@ -33,6 +26,13 @@ bool RecoveryReport::AllHealthy() const {
     if (!s.healthy()) return false;
   }
   return true;
+}
+
+std::string JoinOrDash(const std::vector<std::string>& v) {
+  if (v.empty()) return "-";
+  std::string out;
+  for (const std::string& s : v) out += (out.empty() ? "" : ", ") + s;
+  return out;
 }
 
 std::string FormatDuration(Duration d) {
@@ -61,13 +61,13 @@ std::string RenderMarkdownReport(const RecoveryReport& r) {
   o << "|---|---|---|---|---|---|---|\n";
   for (const ShardReport& s : r.shards) {
     o << "| " << s.shard << " | " << PhaseName(s.verdict) << " | " << Recovered(s) << " | "
-      << s.restarts << " | " << s.height << " | " << List(s.replaced_binaries) << " | "
+      << s.restarts << " | " << s.height << " | " << JoinOrDash(s.replaced_binaries) << " | "
       << Escape(s.reason) << " |\n";
   }
   for (const ShardReport& s : r.shards) {
     o << "\n## Shard " << s.shard << ": " << PhaseName(s.verdict) << "\n\n";
-    if (!s.unreachable.empty()) o << "- unreachable: " << List(s.unreachable) << "\n";
-    if (!s.far_behind.empty()) o << "- far behind: " << List(s.far_behind) << "\n";
+    if (!s.unreachable.empty()) o << "- unreachable: " << JoinOrDash(s.unreachable) << "\n";
+    if (!s.far_behind.empty()) o << "- far behind: " << JoinOrDash(s.far_behind) << "\n";
     o << "\n| time (UTC) | +elapsed | what |\n|---|---|---|\n";
     for (const TimelineEntry& t : s.timeline) {
       o << "| " << FormatUtc(t.unix_ms).substr(11) << " | " << FormatDuration(t.elapsed) << " | "
@@ -114,9 +114,9 @@ std::string RenderTextSummary(const RecoveryReport& r) {
     if (s.verdict == Phase::kHealthy) o << " in " << FormatDuration(s.time_to_recover);
     o << ", " << s.restarts << " restart(s), height " << s.height << "\n    " << s.reason << "\n";
     if (!s.replaced_binaries.empty())
-      o << "    binaries replaced: " << List(s.replaced_binaries) << "\n";
-    if (!s.far_behind.empty()) o << "    far behind: " << List(s.far_behind) << "\n";
-    if (!s.unreachable.empty()) o << "    unreachable: " << List(s.unreachable) << "\n";
+      o << "    binaries replaced: " << JoinOrDash(s.replaced_binaries) << "\n";
+    if (!s.far_behind.empty()) o << "    far behind: " << JoinOrDash(s.far_behind) << "\n";
+    if (!s.unreachable.empty()) o << "    unreachable: " << JoinOrDash(s.unreachable) << "\n";
   }
   o << (r.AllHealthy() ? "all selected shards healthy" : "NOT all selected shards are healthy")
     << " (run " << r.run_id << ", journal " << r.journal_path << ")\n";

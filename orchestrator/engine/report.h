@@ -51,6 +51,8 @@ std::string RenderMarkdownReport(const RecoveryReport& r);
 nlohmann::json ReportToJson(const RecoveryReport& r);
 /// A few lines per shard for the end of a text run.
 std::string RenderTextSummary(const RecoveryReport& r);
+/// "a, b, c"; "-" when empty.
+std::string JoinOrDash(const std::vector<std::string>& v);
 /// "1m05.3s", "850ms".
 std::string FormatDuration(Duration d);
 

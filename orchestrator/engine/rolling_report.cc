@@ -8,13 +8,6 @@
 namespace shardctl {
 namespace {
 
-std::string List(const std::vector<std::string>& v) {
-  if (v.empty()) return "-";
-  std::string out;
-  for (const std::string& s : v) out += (out.empty() ? "" : ", ") + s;
-  return out;
-}
-
 std::vector<std::string> FailedLines(const RollingShardReport& s) {
   std::vector<std::string> out;
   for (const auto& [node, why] : s.failed) out.push_back(node + " (" + why + ")");
@@ -24,7 +17,7 @@ std::vector<std::string> FailedLines(const RollingShardReport& s) {
 std::string Waves(const RollingShardReport& s) {
   std::string out;
   for (const auto& w : s.waves)
-    out += (out.empty() ? "" : " -> ") + std::string("[") + List(w) + "]";
+    out += (out.empty() ? "" : " -> ") + std::string("[") + JoinOrDash(w) + "]";
   return out.empty() ? "-" : out;
 }
 
@@ -55,12 +48,12 @@ std::string RenderRollingText(const RollingReport& r) {
       << " restarted, longest stall " << FormatDuration(s.longest_stall) << "\n";
     if (!s.reason.empty()) o << "    " << s.reason << "\n";
     o << "    waves: " << Waves(s) << "\n";
-    if (!s.failed.empty()) o << "    failed: " << List(FailedLines(s)) << "\n";
-    if (!s.skipped.empty()) o << "    skipped: " << List(s.skipped) << "\n";
-    if (!s.in_flight.empty()) o << "    in flight: " << List(s.in_flight) << "\n";
-    if (!s.not_started.empty()) o << "    not started: " << List(s.not_started) << "\n";
+    if (!s.failed.empty()) o << "    failed: " << JoinOrDash(FailedLines(s)) << "\n";
+    if (!s.skipped.empty()) o << "    skipped: " << JoinOrDash(s.skipped) << "\n";
+    if (!s.in_flight.empty()) o << "    in flight: " << JoinOrDash(s.in_flight) << "\n";
+    if (!s.not_started.empty()) o << "    not started: " << JoinOrDash(s.not_started) << "\n";
     if (!s.replaced_binaries.empty())
-      o << "    binaries replaced: " << List(s.replaced_binaries) << "\n";
+      o << "    binaries replaced: " << JoinOrDash(s.replaced_binaries) << "\n";
   }
   o << Headline(r) << "; failures " << r.failures << " (budget " << r.failure_budget << ") (run "
     << r.run_id << ", journal " << r.journal_path << ")\n";
@@ -80,9 +73,9 @@ std::string RenderRollingMarkdown(const RollingReport& r) {
   for (const RollingShardReport& s : r.shards) {
     std::vector<std::string> left = s.not_started;
     left.insert(left.end(), s.in_flight.begin(), s.in_flight.end());
-    o << "| " << s.shard << " | " << PhaseName(s.verdict) << " | " << List(s.done) << " | "
-      << List(FailedLines(s)) << " | " << List(s.skipped) << " | " << List(left) << " | "
-      << FormatDuration(s.longest_stall) << " |\n";
+    o << "| " << s.shard << " | " << PhaseName(s.verdict) << " | " << JoinOrDash(s.done) << " | "
+      << JoinOrDash(FailedLines(s)) << " | " << JoinOrDash(s.skipped) << " | " << JoinOrDash(left)
+      << " | " << FormatDuration(s.longest_stall) << " |\n";
   }
   for (const RollingShardReport& s : r.shards) {
     o << "\n## Shard " << s.shard << "\n\n- waves: " << Waves(s) << "\n";
