@@ -6,6 +6,7 @@
 #include <fstream>
 #include <iostream>
 
+#include "base/shell_quote.h"
 #include "cli/command.h"
 #include "cli/run_guard.h"
 #include "engine/rolling_engine.h"
@@ -102,7 +103,7 @@ int Finish(const RollingReport& report, const CommonOptions& o, const RollingReq
     out << RenderRollingMarkdown(report);
     if (!out) PrintError("cannot write report " + r.report_file);
   }
-  std::string again = " " + report.run_id + " --state-dir " + state_dir;
+  std::string again = " " + report.run_id + " --state-dir " + ShellQuote(state_dir);
   if (report.cancelled) {
     PrintError("interrupted; every wave in flight was finished. Continue with: shardctl resume" +
                again);
