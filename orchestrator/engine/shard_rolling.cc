@@ -46,9 +46,7 @@ RollingShardReport ShardRolling::Run() {
   if (!healthy.ok()) return Finish(Phase::kGaveUp, healthy.message());
   while (!Remaining().empty()) {
     if (stop_.cancelled()) {
-      return Finish(Phase::kCancelled,
-                    "interrupted between waves; no node of this shard is down "
-                    "because of this run");
+      return Finish(Phase::kCancelled, "interrupted between waves; the wave in flight finished");
     }
     if (budget_.Spent()) {
       return Finish(Phase::kGaveUp, "failure budget spent (" + std::to_string(budget_.failures()) +

@@ -41,7 +41,7 @@ cleanup() {
 trap cleanup EXIT
 
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-"$root/tools/local-sshd" start --dir "$work/ssh" --port "$port"
+"$root/tools/local-sshd" start --dir "$work/ssh" --port "$port" --private-home
 key=$work/ssh/id_ed25519
 kh=$work/ssh/known_hosts
 
