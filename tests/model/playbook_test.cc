@@ -149,10 +149,13 @@ TEST(PlaybookTest, BackoffGrowsAndIsCapped) {
 
 TEST(PlaybookTest, RollingPolicyAndWindowAreReadAndChecked) {
   json j = Minimal();
-  j["rolling"] = {{"quorum_margin", 0.05}, {"max_wave_size", 2}, {"failure_budget", 1},
-                  {"min_new_blocks", 4}, {"node_timeout_s", 30}};
-  j["window"] = {{"days", {"Sat"}}, {"start", "22:00"}, {"end", "02:00"},
-                 {"time_zone", "Europe/Berlin"}};
+  j["rolling"] = {{"quorum_margin", 0.05},
+                  {"max_wave_size", 2},
+                  {"failure_budget", 1},
+                  {"min_new_blocks", 4},
+                  {"node_timeout_s", 30}};
+  j["window"] = {
+      {"days", {"Sat"}}, {"start", "22:00"}, {"end", "02:00"}, {"time_zone", "Europe/Berlin"}};
   auto r = ParsePlaybook(j, "pb.json");
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   EXPECT_DOUBLE_EQ(r->rolling.quorum_margin, 0.05);
