@@ -66,7 +66,6 @@ class PlanBuilder {
 
 Result<RecoverPlan> BuildRecoverPlan(const Inventory& inv, const Playbook& pb,
                                      const RecoverOptions& options) {
-  SHARDCTL_RETURN_IF_ERROR(CheckPlaybookAgainst(pb, inv));
   auto order = ScheduledShards(inv, pb, options.shards);
   if (!order.ok()) return order.status();
   RecoverPlan plan;

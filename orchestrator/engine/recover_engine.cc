@@ -10,6 +10,7 @@ namespace shardctl {
 
 Result<std::vector<int>> ScheduledShards(const Inventory& inv, const Playbook& pb,
                                          const std::vector<int>& selected) {
+  SHARDCTL_RETURN_IF_ERROR(CheckPlaybookAgainst(pb, inv));
   std::vector<int> ids = selected;
   if (ids.empty()) {
     for (const Shard& s : inv.shards) ids.push_back(s.id);
@@ -34,7 +35,6 @@ RecoverEngine::RecoverEngine(const Inventory& inv, const Playbook& pb, Transport
       cancel_(cancel) {}
 
 Result<RecoveryReport> RecoverEngine::Run(const RecoverOptions& options) {
-  SHARDCTL_RETURN_IF_ERROR(CheckPlaybookAgainst(pb_, inv_));
   auto order = ScheduledShards(inv_, pb_, options.shards);
   if (!order.ok()) return order.status();
   ObserverHub hub;

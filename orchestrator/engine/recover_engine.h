@@ -41,7 +41,9 @@ class RecoverEngine {
   const CancelToken& cancel_;
 };
 
-/// The shards a run would touch, in order; errors name a shard id the inventory lacks.
+/// What every run and plan checks before it touches anything: the playbook against the inventory
+/// (every template renders for every node), then the shards it would touch, in order. Errors
+/// name the template and node, or a shard id the inventory lacks.
 Result<std::vector<int>> ScheduledShards(const Inventory& inv, const Playbook& pb,
                                          const std::vector<int>& selected);
 

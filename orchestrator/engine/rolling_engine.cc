@@ -37,7 +37,6 @@ RollingEngine::RollingEngine(const Inventory& inv, const Playbook& pb, Transport
       stop_(stop) {}
 
 Result<RollingReport> RollingEngine::Run(const RollingOptions& options) {
-  SHARDCTL_RETURN_IF_ERROR(CheckPlaybookAgainst(pb_, inv_));
   auto order = ScheduledShards(inv_, pb_, options.shards);
   if (!order.ok()) return order.status();
   std::vector<int> shards = ShardsWithWork(inv_, *order, options);

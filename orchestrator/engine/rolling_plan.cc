@@ -34,7 +34,6 @@ Result<std::vector<ShardWavePlan>> PlanRolling(const Inventory& inv, const Playb
                                                Transport& transport, Clock& clock,
                                                const CancelToken& cancel,
                                                const RollingOptions& options) {
-  SHARDCTL_RETURN_IF_ERROR(CheckPlaybookAgainst(pb, inv));
   auto order = ScheduledShards(inv, pb, options.shards);
   if (!order.ok()) return order.status();
   auto journal = Journal::Disabled(clock);
