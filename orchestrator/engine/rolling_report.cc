@@ -33,10 +33,7 @@ std::string Headline(const RollingReport& r) {
 bool RollingReport::AllDone() const {
   if (cancelled) return false;
   for (const RollingShardReport& s : shards) {
-    if (!s.failed.empty() || !s.skipped.empty() || !s.not_started.empty() || !s.in_flight.empty() ||
-        s.verdict != Phase::kHealthy) {
-      return false;
-    }
+    if (s.verdict != Phase::kHealthy) return false;  // only set when every target is done
   }
   return true;
 }
@@ -50,7 +47,6 @@ std::string RenderRollingText(const RollingReport& r) {
     o << "    waves: " << Waves(s) << "\n";
     if (!s.failed.empty()) o << "    failed: " << JoinOrDash(FailedLines(s)) << "\n";
     if (!s.skipped.empty()) o << "    skipped: " << JoinOrDash(s.skipped) << "\n";
-    if (!s.in_flight.empty()) o << "    in flight: " << JoinOrDash(s.in_flight) << "\n";
     if (!s.not_started.empty()) o << "    not started: " << JoinOrDash(s.not_started) << "\n";
     if (!s.replaced_binaries.empty())
       o << "    binaries replaced: " << JoinOrDash(s.replaced_binaries) << "\n";
@@ -71,11 +67,9 @@ std::string RenderRollingMarkdown(const RollingReport& r) {
   o << "| shard | verdict | restarted | failed | skipped | not started | longest stall |\n";
   o << "|---|---|---|---|---|---|---|\n";
   for (const RollingShardReport& s : r.shards) {
-    std::vector<std::string> left = s.not_started;
-    left.insert(left.end(), s.in_flight.begin(), s.in_flight.end());
     o << "| " << s.shard << " | " << PhaseName(s.verdict) << " | " << JoinOrDash(s.done) << " | "
-      << JoinOrDash(FailedLines(s)) << " | " << JoinOrDash(s.skipped) << " | " << JoinOrDash(left)
-      << " | " << FormatDuration(s.longest_stall) << " |\n";
+      << JoinOrDash(FailedLines(s)) << " | " << JoinOrDash(s.skipped) << " | "
+      << JoinOrDash(s.not_started) << " | " << FormatDuration(s.longest_stall) << " |\n";
   }
   for (const RollingShardReport& s : r.shards) {
     o << "\n## Shard " << s.shard << "\n\n- waves: " << Waves(s) << "\n";
@@ -97,7 +91,6 @@ nlohmann::json RollingReportToJson(const RollingReport& r) {
                       {"failed", failed},
                       {"skipped", s.skipped},
                       {"not_started", s.not_started},
-                      {"in_flight", s.in_flight},
                       {"replaced_binaries", s.replaced_binaries},
                       {"longest_stall_ms", s.longest_stall.count()}});
   }

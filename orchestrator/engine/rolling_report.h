@@ -21,7 +21,6 @@ struct RollingShardReport {
   std::vector<std::pair<std::string, std::string>> failed;  // node, why
   std::vector<std::string> skipped;      // budget spent or the shard refused before reaching them
   std::vector<std::string> not_started;  // interrupted before reaching them (resume does them)
-  std::vector<std::string> in_flight;    // interrupted mid-restart (resume re-assesses them)
   std::vector<std::string> replaced_binaries;
   Duration longest_stall{0};  // longest time the shard's top height stood still, as probed
   int64_t started_unix_ms = 0;
@@ -40,7 +39,7 @@ struct RollingReport {
   int64_t finished_unix_ms = 0;
   std::vector<RollingShardReport> shards;
 
-  /// Every selected node restarted, nothing failed, skipped or left.
+  /// Every selected node restarted, nothing failed, skipped or left (every shard kHealthy).
   bool AllDone() const;
   bool BudgetSpent() const { return failures > failure_budget; }
 };

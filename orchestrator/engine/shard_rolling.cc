@@ -118,8 +118,10 @@ Status ShardRolling::PreCheck() {
 }
 
 Result<std::vector<const Node*>> ShardRolling::NextWave() {
-  SampleSummary s;
-  std::vector<NodeStatus> sample = Sample(&s);
+  // The sample that ended the last step (pre-check or wave) still holds: nothing acted since.
+  if (last_sample_.empty()) Sample(nullptr);
+  std::vector<NodeStatus> sample = std::move(last_sample_);
+  last_sample_.clear();
   std::set<std::string> remaining;
   for (const Node* n : Remaining()) remaining.insert(n->name);
   auto waves = PlanWaves(shard_, MakeWaveInput(shard_, sample, ctx_.pb, remaining));
@@ -130,6 +132,7 @@ Result<std::vector<const Node*>> ShardRolling::NextWave() {
 void ShardRolling::RunWave(const std::vector<const Node*>& wave,
                            const std::vector<ResumeAction>& actions) {
   ++wave_;
+  last_sample_.clear();
   std::string names = Join(Names(wave));
   {
     std::lock_guard<std::mutex> l(mu_);
@@ -217,19 +220,21 @@ void ShardRolling::WaitInSync(const std::vector<const Node*>& nodes) {
 
 std::vector<NodeStatus> ShardRolling::Sample(SampleSummary* summary) {
   std::vector<NodeStatus> sample = ops_.ProbeAll(All(), /*ask_running=*/false);
-  *summary = Summarize(sample, ctx_.pb.probe, ctx_.pb.gate.max_lag);
+  SampleSummary s = Summarize(sample, ctx_.pb.probe, ctx_.pb.gate.max_lag);
   TimePoint now = ctx_.clock.Now();
   {
     std::lock_guard<std::mutex> l(mu_);
-    if (summary->top > top_) {
-      top_ = summary->top;
+    if (s.top > top_) {
+      top_ = s.top;
       top_moved_ = now;
     } else if (top_ >= 0) {
       report_.longest_stall = std::max(report_.longest_stall, now - top_moved_);
     }
-    nodes_up_ = summary->nodes_answering;
+    nodes_up_ = s.nodes_answering;
   }
-  Emit(Event::Kind::kProgress, "", summary->Describe());
+  Emit(Event::Kind::kProgress, "", s.Describe());
+  if (summary) *summary = s;
+  last_sample_ = sample;
   return sample;
 }
 

@@ -38,7 +38,8 @@ class ShardRolling {
   Status Bring(const Node& node, ResumeAction action);
   /// Waits until every node is Normal and in sync and the shard's top grew by min_new_blocks.
   void WaitInSync(const std::vector<const Node*>& nodes);
-  /// Probes every node of the shard; tracks the longest stall of the top height.
+  /// Probes every node of the shard (summary, if given, gets its summary); tracks the longest
+  /// stall of the top height and keeps the sample as last_sample_.
   std::vector<NodeStatus> Sample(SampleSummary* summary);
   bool InSync(const NodeStatus& n, const SampleSummary& s) const;
 
@@ -61,6 +62,7 @@ class ShardRolling {
   int wave_ = 0;
   int64_t top_ = -1;  // highest top height seen, and when it last grew
   TimePoint top_moved_;
+  std::vector<NodeStatus> last_sample_;  // the latest probe, until a wave acts on nodes
   std::mutex mu_;  // guards what follows: nodes of a wave report from several threads
   Phase phase_ = Phase::kPending;
   int nodes_up_ = -1;
