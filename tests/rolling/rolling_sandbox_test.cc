@@ -182,8 +182,8 @@ TEST(RollingSandbox, KillNineMidRunThenResumeRestartsNoNodeTwice) {
               4);
     EXPECT_NE(ReadFile(second_err).find("is locked by run"), std::string::npos)
         << ReadFile(second_err);
-    kill(pid, SIGKILL);
   }
+  if (pid > 0) kill(pid, SIGKILL);  // also when the wait failed: never leave it running
   run.join();
   ASSERT_TRUE(ready) << "never saw a node done and another in flight:\n" << ReadFile(stderr_file);
   std::cout << "killed shardctl with " << victim << " in flight\n";
