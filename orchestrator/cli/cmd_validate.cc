@@ -11,23 +11,25 @@
 namespace shardctl::cli {
 namespace {
 
-nlohmann::json ShardSummary(const Shard& s) {
-  return {{"shard", s.id},
-          {"nodes", s.nodes.size()},
-          {"voting_power", s.TotalPower()},
-          {"quorum", s.QuorumPower()},
-          {"can_lose", s.TotalPower() - s.QuorumPower()}};
+nlohmann::json ShardSummary(const Shard& s, const QuorumRule& rule) {
+  int quorum = rule.Required(s.TotalPower());
+  return {
+      {"shard", s.id},    {"nodes", s.nodes.size()},        {"voting_power", s.TotalPower()},
+      {"quorum", quorum}, {"quorum_rule", rule.Describe()}, {"can_lose", s.TotalPower() - quorum}};
 }
 
-void PrintText(const Inventory& inv) {
+// rule: the playbook's, else the default (bft); the header says which.
+void PrintText(const Inventory& inv, const QuorumRule& rule) {
   size_t nodes = 0;
   for (const Shard& s : inv.shards) nodes += s.nodes.size();
   std::cout << inv.path << ": ok — network " << (inv.network.empty() ? "(unnamed)" : inv.network)
             << ", " << inv.shards.size() << " shards, " << nodes << " nodes\n\n";
-  std::cout << "  shard  nodes  voting power  quorum (>2/3)  can lose\n";
+  std::cout << "  shard  nodes  voting power  quorum  can lose   (quorum rule: " << rule.Describe()
+            << ")\n";
   for (const Shard& s : inv.shards) {
-    std::printf("  %5d  %5zu  %12d  %13d  %8d\n", s.id, s.nodes.size(), s.TotalPower(),
-                s.QuorumPower(), s.TotalPower() - s.QuorumPower());
+    int quorum = rule.Required(s.TotalPower());
+    std::printf("  %5d  %5zu  %12d  %6d  %8d\n", s.id, s.nodes.size(), s.TotalPower(), quorum,
+                s.TotalPower() - quorum);
   }
 }
 
@@ -72,9 +74,10 @@ int Run(const std::vector<std::string>& args) {
     }
     pb = std::move(*loaded);
   }
+  QuorumRule rule = pb ? pb->quorum : QuorumRule::Bft();
   if (o.json()) {
     nlohmann::json j = {{"file", inv->path}, {"network", inv->network}, {"valid", true}};
-    for (const Shard& s : inv->shards) j["shards"].push_back(ShardSummary(s));
+    for (const Shard& s : inv->shards) j["shards"].push_back(ShardSummary(s, rule));
     if (pb) {
       std::string outside = OutsideWindow(*pb, RealClock().UnixMillis());
       j["playbook"] = {{"file", pb->path},
@@ -84,7 +87,7 @@ int Run(const std::vector<std::string>& args) {
     }
     std::cout << j.dump() << "\n";
   } else {
-    PrintText(*inv);
+    PrintText(*inv, rule);
     if (pb) std::cout << "\n" << PlaybookSummary(*pb) << "\n";
   }
   return kExitOk;

@@ -59,7 +59,7 @@ GateTracker::Verdict GateTracker::Add(TimePoint now, const std::vector<NodeStatu
 }
 
 GateTracker::Verdict GateTracker::Healthy() {
-  int quorum = QuorumPowerFor(last_.total_power, pb_.gate.quorum_fraction);
+  int quorum = pb_.quorum.Required(last_.total_power);
   if (baseline_ < 0 || last_.top < baseline_ + pb_.gate.min_new_blocks) return Verdict::kPending;
   if (last_.normal_in_sync_power < quorum) return Verdict::kPending;
   reason_ = "+" + std::to_string(last_.top - baseline_) + " blocks; " + last_.Describe();

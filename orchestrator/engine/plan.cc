@@ -30,9 +30,8 @@ class PlanBuilder {
     EachNode("start", CommandId::kStart,
              "all at once, within " + FormatDuration(pb_.timeouts.start_window));
     Shard("gate: probe every " + FormatDuration(pb_.gate.poll_interval) + " until +" +
-          std::to_string(pb_.gate.min_new_blocks) + " blocks and more than " +
-          std::to_string(pb_.gate.quorum_fraction).substr(0, 5) +
-          " of the voting power Normal within " + std::to_string(pb_.gate.max_lag) +
+          std::to_string(pb_.gate.min_new_blocks) + " blocks and a quorum, " +
+          pb_.quorum.Describe() + " of the voting power, Normal within " + std::to_string(pb_.gate.max_lag) +
           " blocks, within " + FormatDuration(pb_.gate.within) + "; stuck after " +
           FormatDuration(pb_.stuck.after) + " of view change");
     std::string backoffs;

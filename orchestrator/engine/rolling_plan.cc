@@ -17,6 +17,7 @@ WaveInput MakeWaveInput(const Shard& shard, const std::vector<NodeStatus>& sampl
                         const Playbook& pb, const std::set<std::string>& remaining) {
   SampleSummary s = Summarize(sample, pb.probe, pb.gate.max_lag);
   WaveInput in;
+  in.quorum = pb.quorum;
   in.quorum_margin = pb.rolling.quorum_margin;
   in.max_wave_size = pb.rolling.max_wave_size;
   for (const NodeStatus& n : sample) {

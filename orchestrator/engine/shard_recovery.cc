@@ -84,7 +84,7 @@ bool ShardRecovery::Assess() {
     Emit(Event::Kind::kNode, "", "--force: restarting whatever the assessment says");
     return false;
   }
-  if (s.normal_in_sync_power < QuorumPowerFor(s.total_power, ctx_.pb.gate.quorum_fraction)) {
+  if (!ctx_.pb.quorum.Holds(s.normal_in_sync_power, s.total_power)) {
     return false;
   }
   return Watch(assessed_) == GateTracker::Verdict::kHealthy;
@@ -135,7 +135,7 @@ Status ShardRecovery::StopAll() {
       Emit(Event::Kind::kWarning, name, "stop failed: " + Explain(results[i]));
     }
   }
-  int quorum = QuorumPowerFor(shard_.TotalPower(), ctx_.pb.gate.quorum_fraction);
+  int quorum = ctx_.pb.quorum.Required(shard_.TotalPower());
   if (IncludedPower() < quorum) {
     std::vector<std::string> gone(excluded_.begin(), excluded_.end());
     return Status::Unreachable("reachable nodes hold " + std::to_string(IncludedPower()) + " of " +

@@ -101,7 +101,7 @@ Status ShardRolling::PreCheck() {
   SampleSummary s;
   std::vector<NodeStatus> first = Sample(&s);
   // Without a quorum Normal and in sync now, waiting for blocks cannot end well: say why at once.
-  if (s.normal_in_sync_power < QuorumPowerFor(s.total_power, ctx_.pb.gate.quorum_fraction)) {
+  if (!ctx_.pb.quorum.Holds(s.normal_in_sync_power, s.total_power)) {
     std::vector<std::string> out;
     for (const NodeStatus& n : first) {
       if (!InSync(n, s))

@@ -31,7 +31,7 @@ ShardStatus Boil(const Shard& shard, const Playbook& pb, const std::vector<NodeS
   s.nodes_in_sync = b.nodes_in_sync;
   s.normal_power = b.normal_in_sync_power;
   s.total_power = b.total_power;
-  s.quorum_power = QuorumPowerFor(b.total_power, pb.gate.quorum_fraction);
+  s.quorum_power = pb.quorum.Required(b.total_power);
   s.view_ids = b.view_ids;
   s.verdict = StatusVerdict(s.blocks_in_interval, s.normal_power, s.quorum_power, s.nodes_up,
                             b.ViewTrouble());

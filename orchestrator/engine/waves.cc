@@ -5,15 +5,12 @@
 
 namespace shardctl {
 
-int RequiredUpPower(const Shard& shard, double quorum_margin) {
-  int total = shard.TotalPower();
-  int with_margin =
-      static_cast<int>(std::floor(total * (2.0 / 3.0 + std::max(0.0, quorum_margin)) + 1e-9)) + 1;
-  return std::min(total, std::max(shard.QuorumPower(), with_margin));
+int RequiredUpPower(const Shard& shard, const QuorumRule& quorum, double quorum_margin) {
+  return quorum.RequiredWithMargin(shard.TotalPower(), quorum_margin);
 }
 
 Result<std::vector<std::vector<const Node*>>> PlanWaves(const Shard& shard, const WaveInput& in) {
-  int required = RequiredUpPower(shard, in.quorum_margin);
+  int required = RequiredUpPower(shard, in.quorum, in.quorum_margin);
   int up = 0;
   std::vector<const Node*> lagging, healthy;
   const Node* leader = nullptr;

@@ -8,6 +8,7 @@
 
 #include "base/status.h"
 #include "model/inventory.h"
+#include "model/quorum.h"
 
 namespace shardctl {
 
@@ -16,16 +17,17 @@ struct WaveInput {
   /// them down again costs nothing.
   std::set<std::string> not_in_sync;
   std::string leader;        // current leader's name ("" if unknown); it goes last, alone
-  double quorum_margin = 0;  // extra fraction of total power that must stay up beyond 2/3
+  double quorum_margin = 0;  // extra share of total power that must stay up beyond the quorum
   int max_wave_size = 0;     // 0: no limit beyond quorum
   /// Nodes not to plan (already restarted, failed, not selected); their power still counts as
   /// up when they are in sync.
   std::set<std::string> exclude;
+  QuorumRule quorum = QuorumRule::Bft();
 };
 
-/// Voting power that must stay up and in sync during a wave: a quorum (> 2/3), and more than
-/// (2/3 + margin) of the total.
-int RequiredUpPower(const Shard& shard, double quorum_margin);
+/// Voting power that must stay up and in sync during a wave: a quorum, and more than the rule's
+/// share plus margin of the total.
+int RequiredUpPower(const Shard& shard, const QuorumRule& quorum, double quorum_margin);
 
 /// Splits the shard's nodes into waves, in order: nodes already out of sync first, then the
 /// rest greedily (inventory order) while the power left up stays >= RequiredUpPower, and the

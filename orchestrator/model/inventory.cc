@@ -169,7 +169,6 @@ int Shard::TotalPower() const {
   return total;
 }
 
-int Shard::QuorumPower() const { return TotalPower() * 2 / 3 + 1; }
 
 const Shard* Inventory::FindShard(int id) const {
   for (const Shard& s : shards) {

@@ -35,8 +35,6 @@ struct Shard {
   int id = 0;
   std::vector<Node> nodes;
   int TotalPower() const;
-  /// Smallest voting power that is strictly more than 2/3 of the total.
-  int QuorumPower() const;
 };
 
 struct Inventory {

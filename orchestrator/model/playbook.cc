@@ -206,9 +206,27 @@ void ReadGate(ObjectReader r, GatePolicy* g) {
   r.Int("min_new_blocks", 1, 1000000, &g->min_new_blocks);
   r.Seconds("within_s", &g->within);
   r.Int("max_lag", 0, 1000000, &g->max_lag);
-  r.Number("quorum_fraction", 0.5, 0.99, &g->quorum_fraction);
+  if (r.Get("quorum_fraction", false) != nullptr) {
+    r.Fail(r.Path("quorum_fraction"), "no quorum_fraction: the top-level \"quorum\" replaces it",
+           "gate.quorum_fraction");
+  }
   r.Seconds("poll_interval_s", &g->poll_interval, 600);
   r.Finish();
+}
+
+// "quorum": "bft" | "majority" | a number in [0.5, 0.99].
+void ReadQuorum(ObjectReader& r, QuorumRule* q) {
+  const json* v = r.Get("quorum", false);
+  if (v == nullptr) return;
+  if (v->is_string() && *v == "bft") {
+    *q = QuorumRule::Bft();
+  } else if (v->is_string() && *v == "majority") {
+    *q = QuorumRule::Majority();
+  } else if (v->is_number() && v->get<double>() >= 0.5 && v->get<double>() <= 0.99) {
+    *q = QuorumRule::Fraction(v->get<double>());
+  } else {
+    r.Fail(r.Path("quorum"), "\"bft\", \"majority\" or a number from 0.5 to 0.99", Found(*v));
+  }
 }
 
 void ReadEscalation(ObjectReader r, EscalationPolicy* e) {
@@ -341,6 +359,7 @@ Result<Playbook> ParsePlaybook(const json& j, const std::string& path) {
   ObjectReader top(j, "", path, &err);
   top.String("name", &pb.name, true);
   top.String("description", &pb.description);
+  ReadQuorum(top, &pb.quorum);
   top.Get("commands", true);
   ReadCommands(top.Child("commands"), &pb.commands);
   ReadExitCodes(top.Child("is_running_exit_codes"), &pb);
@@ -406,10 +425,6 @@ std::vector<int> OrderShards(const Playbook& pb, const std::vector<int>& selecte
     if (std::count(order.begin(), order.end(), id) == 0) order.push_back(id);
   }
   return order;
-}
-
-int QuorumPowerFor(int total, double fraction) {
-  return static_cast<int>(std::floor(total * fraction + 1e-9)) + 1;
 }
 
 }  // namespace shardctl

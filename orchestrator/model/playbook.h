@@ -11,6 +11,7 @@
 #include "base/clock.h"
 #include "base/status.h"
 #include "model/inventory.h"
+#include "model/quorum.h"
 #include "model/window.h"
 
 namespace shardctl {
@@ -61,7 +62,6 @@ struct GatePolicy {
   int min_new_blocks = 3;              // N: the top height must grow by this much ...
   Duration within{60000};              // T: ... within this long after the start
   int max_lag = 5;                     // L: "in sync" means within this many blocks of the top
-  double quorum_fraction = 2.0 / 3.0;  // Normal, in-sync power must be strictly above this
   Duration poll_interval{2000};
 };
 
@@ -92,7 +92,7 @@ struct Timeouts {
 
 /// Rolling restarts (design.md section 5, "Rolling safety").
 struct RollingPolicy {
-  double quorum_margin = 0;       // fraction of total power kept up beyond 2/3 while a wave is down
+  double quorum_margin = 0;       // share of total power kept up beyond the quorum during a wave
   int max_wave_size = 0;          // nodes down at once; 0: as many as quorum + margin allow
   int failure_budget = 0;         // node failures tolerated over the whole run before it stops
   int min_new_blocks = 3;         // the shard's top must grow this much after a node's start
@@ -103,6 +103,7 @@ struct Playbook {
   std::string path;  // where it was read from, for messages
   std::string name;
   std::string description;
+  QuorumRule quorum = QuorumRule::Bft();
   Commands commands;
   std::vector<int> running_codes{0};  // is_running exit codes meaning "running"
   std::vector<int> stopped_codes{3};  // ... and "stopped"; anything else is an error
@@ -139,8 +140,5 @@ Result<std::string> RenderNodeCommand(const Playbook& pb, CommandId id, const No
 /// Shard ids of inv in recovery order: pb.shard_order first (ids not in `selected` skipped),
 /// then the rest of `selected` in the order given.
 std::vector<int> OrderShards(const Playbook& pb, const std::vector<int>& selected);
-
-/// Strictly-more-than-fraction of total, as a power: floor(total * fraction) + 1.
-int QuorumPowerFor(int total, double fraction);
 
 }  // namespace shardctl

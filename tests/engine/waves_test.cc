@@ -42,7 +42,7 @@ TEST(WavesTest, UnequalPowerNeverDropsBelowQuorum) {
   for (const auto& wave : *w) {
     int down = 0;
     for (const Node* n : wave) down += n->voting_power;
-    EXPECT_GE(s.TotalPower() - down, s.QuorumPower());
+    EXPECT_GE(s.TotalPower() - down, QuorumRule::Bft().Required(s.TotalPower()));
   }
   EXPECT_EQ(Names(*w), (Waves{{"n0"}, {"n1", "n2", "n3"}, {"n4", "n5", "n6"}, {"n7", "n8", "n9"}}));
   // A node heavier than the shard's loss budget can never be restarted without losing quorum.
@@ -51,7 +51,7 @@ TEST(WavesTest, UnequalPowerNeverDropsBelowQuorum) {
 
 TEST(WavesTest, MarginAndMaxWaveSizeShrinkWaves) {
   Shard s = MakeShard({1, 1, 1, 1, 1, 1, 1});
-  EXPECT_EQ(RequiredUpPower(s, 0.1), 6);  // > 7 * 0.767 = 5.37
+  EXPECT_EQ(RequiredUpPower(s, QuorumRule::Bft(), 0.1), 6);  // > 7 * 0.767 = 5.37
   auto w = PlanWaves(s, WaveInput{{}, "", 0.1, 0, {}});
   ASSERT_TRUE(w.ok());
   EXPECT_EQ(w->size(), 7u);
@@ -66,6 +66,16 @@ TEST(WavesTest, LaggingNodesGoFirstAndCostNothing) {
   ASSERT_TRUE(w.ok()) << w.status().message();
   // 6 in sync, quorum 5: one at a time after the lagging node.
   EXPECT_EQ(Names(*w), (Waves{{"n5"}, {"n1"}, {"n2"}, {"n3"}, {"n4"}, {"n6"}, {"n0"}}));
+}
+
+TEST(WavesTest, RaftMajorityRestartsThreeMembersOneByOneLeaderLast) {
+  Shard s = MakeShard({1, 1, 1});  // bft would need all 3 up; a majority needs 2
+  WaveInput in{{}, "n0", 0, 0, {}};
+  EXPECT_FALSE(PlanWaves(s, in).ok());
+  in.quorum = QuorumRule::Majority();
+  auto w = PlanWaves(s, in);
+  ASSERT_TRUE(w.ok()) << w.status().message();
+  EXPECT_EQ(Names(*w), (Waves{{"n1"}, {"n2"}, {"n0"}}));
 }
 
 TEST(WavesTest, RefusesWhenOneNodeWouldBreakQuorum) {

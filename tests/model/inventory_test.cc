@@ -50,17 +50,6 @@ TEST(InventoryTest, ParsesPinnedCoreWithDefaultsAndVarPrecedence) {
   EXPECT_EQ(c->vars.at("rpc_port"), "9600");
   EXPECT_EQ(c->vars.at("shard.id"), "1");
   EXPECT_EQ(inv->shards[0].TotalPower(), 5);
-  EXPECT_EQ(inv->shards[0].QuorumPower(), 4);
-}
-
-TEST(InventoryTest, QuorumIsStrictlyMoreThanTwoThirds) {
-  Shard s;
-  for (int i = 0; i < 3; ++i) s.nodes.push_back(Node{});
-  EXPECT_EQ(s.QuorumPower(), 3);  // 2 of 3 is exactly 2/3: not enough
-  s.nodes.push_back(Node{});
-  EXPECT_EQ(s.QuorumPower(), 3);  // 3 of 4 > 2.67
-  s.nodes.push_back(Node{});
-  EXPECT_EQ(s.QuorumPower(), 4);  // 5 nodes: 4 > 3.33
 }
 
 TEST(InventoryTest, UnknownKeyIsRejectedWithPath) {

@@ -59,6 +59,12 @@ TEST(PlaybookTest, UnknownKeysAreErrorsWithTheirPath) {
             "pb.json:/gate/min_new_block: expected one of the known keys (max_lag, "
             "min_new_blocks, poll_interval_s, quorum_fraction, within_s), found unknown key");
   j = Minimal();
+  j["gate"] = {{"quorum_fraction", 0.5}};
+  EXPECT_NE(Error(j).find("pb.json:/gate/quorum_fraction: expected no quorum_fraction: the "
+                          "top-level \"quorum\" replaces it"),
+            std::string::npos)
+      << Error(j);
+  j = Minimal();
   j["comands"] = json::object();
   EXPECT_NE(Error(j).find("pb.json:/comands: expected one of the known keys"), std::string::npos);
 }
@@ -129,11 +135,25 @@ TEST(PlaybookTest, ShardOrderPutsListedFirst) {
   EXPECT_EQ(OrderShards(pb, {0, 1, 2, 3}), (std::vector<int>{3, 0, 1, 2}));
 }
 
-TEST(PlaybookTest, QuorumIsStrictlyMoreThanTwoThirds) {
-  EXPECT_EQ(QuorumPowerFor(3, 2.0 / 3.0), 3);
-  EXPECT_EQ(QuorumPowerFor(4, 2.0 / 3.0), 3);
-  EXPECT_EQ(QuorumPowerFor(5, 2.0 / 3.0), 4);
-  EXPECT_EQ(QuorumPowerFor(6, 2.0 / 3.0), 5);
+TEST(PlaybookTest, QuorumRuleIsBftUnlessTheSystemSaysOtherwise) {
+  auto bft = ParsePlaybook(Minimal(), "pb.json");
+  ASSERT_TRUE(bft.ok());
+  EXPECT_EQ(bft->quorum.Required(3), 3);
+  json j = Minimal();
+  j["quorum"] = "majority";
+  auto raft = ParsePlaybook(j, "pb.json");
+  ASSERT_TRUE(raft.ok()) << raft.status().message();
+  EXPECT_EQ(raft->quorum.Required(3), 2);
+  j["quorum"] = 0.75;
+  auto f = ParsePlaybook(j, "pb.json");
+  ASSERT_TRUE(f.ok()) << f.status().message();
+  EXPECT_EQ(f->quorum.Required(4), 4);
+  j["quorum"] = "raft";
+  EXPECT_NE(Error(j).find("pb.json:/quorum: expected \"bft\", \"majority\" or a number"),
+            std::string::npos)
+      << Error(j);
+  j["quorum"] = 0.4;
+  EXPECT_FALSE(ParsePlaybook(j, "pb.json").ok());
 }
 
 TEST(PlaybookTest, BackoffGrowsAndIsCapped) {
