@@ -95,6 +95,46 @@ std::string JoinCommand(const std::vector<std::string>& words) {
   return out;
 }
 
+// After the flags: select, run on every node, print grouped output and the failures.
+int Execute(const CommonOptions& o, const ExecFlags& f) {
+  if (f.command.empty()) {
+    PrintError("no command given: put it after --, e.g. shardctl exec -i inv.json -- uptime");
+    return kExitUsage;
+  }
+  auto inv = LoadInventoryOrReport(o);
+  if (!inv.ok()) return ExitCodeFor(inv.status());
+  auto nodes = SelectNodes(*inv, o.selection());
+  if (!nodes.ok()) {
+    PrintError(nodes.status());
+    return kExitUsage;
+  }
+  auto transport = MakeTransport(o);
+  ExecOptions eo;
+  eo.timeout = Duration(static_cast<int64_t>(f.timeout_s * 1000));
+  eo.max_output_bytes = f.max_output;
+  eo.cancel = GlobalCancel();
+  Progress progress(nodes->size(), !o.json() && isatty(2));
+  auto results = RunOnNodes(*transport, *nodes, JoinCommand(f.command), eo, o.jobs,
+                            [&](size_t i, const Node& n, const ExecResult& r) {
+                              if (o.json()) std::cout << JsonLine(NodeJson(n, r)) << std::flush;
+                              progress.Done(r.ok());
+                              (void)i;
+                            });
+  progress.Finish();
+  transport->CloseAll();
+  int failed = 0;
+  for (const auto& r : results) failed += r.ok() ? 0 : 1;
+  if (!o.json()) {
+    PrintGrouped(*nodes, results);
+    std::cout.flush();
+    PrintFailures(*nodes, results);
+    std::cerr << nodes->size() << " nodes: " << nodes->size() - failed << " ok, " << failed
+              << " failed\n";
+  }
+  if (GlobalCancel()->cancelled()) return kExitCancelled;
+  return failed == 0 ? kExitOk : kExitFailed;
+}
+
 int Run(const std::vector<std::string>& args) {
   CommonOptions o;
   ExecFlags f;
@@ -123,42 +163,7 @@ int Run(const std::vector<std::string>& args) {
       "  shardctl exec -i inv.json -o json -- 'cat /etc/os-release' | jq -r .stdout\n"};
   int code = kExitOk;
   if (!ParseCommandLine(args, d, &pos, help, &o, &code)) return code;
-  if (f.command.empty()) {
-    PrintError("no command given: put it after --, e.g. shardctl exec -i inv.json -- uptime");
-    return kExitUsage;
-  }
-  auto inv = LoadInventoryOrReport(o);
-  if (!inv.ok()) return ExitCodeFor(inv.status());
-  auto nodes = SelectNodes(*inv, o.selection());
-  if (!nodes.ok()) {
-    PrintError(nodes.status());
-    return kExitUsage;
-  }
-  auto transport = MakeTransport(o);
-  ExecOptions eo;
-  eo.timeout = Duration(static_cast<int64_t>(f.timeout_s * 1000));
-  eo.max_output_bytes = f.max_output;
-  eo.cancel = GlobalCancel();
-  Progress progress(nodes->size(), !o.json() && isatty(2));
-  auto results = RunOnNodes(*transport, *nodes, JoinCommand(f.command), eo, o.jobs,
-                            [&](size_t i, const Node& n, const ExecResult& r) {
-                              if (o.json()) std::cout << NodeJson(n, r).dump() + "\n" << std::flush;
-                              progress.Done(r.ok());
-                              (void)i;
-                            });
-  progress.Finish();
-  transport->CloseAll();
-  int failed = 0;
-  for (const auto& r : results) failed += r.ok() ? 0 : 1;
-  if (!o.json()) {
-    PrintGrouped(*nodes, results);
-    std::cout.flush();
-    PrintFailures(*nodes, results);
-    std::cerr << nodes->size() << " nodes: " << nodes->size() - failed << " ok, " << failed
-              << " failed\n";
-  }
-  if (GlobalCancel()->cancelled()) return kExitCancelled;
-  return failed == 0 ? kExitOk : kExitFailed;
+  return Execute(o, f);
 }
 
 RegisterCommand reg({"exec", "run one command on a selection of nodes over SSH", &Run});

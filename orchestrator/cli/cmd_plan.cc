@@ -1,9 +1,7 @@
 // shardctl plan: what `recover` would do to which node in which order; touches nothing.
-#include <iostream>
-
 #include "cli/command.h"
 #include "cli/common.h"
-#include "engine/plan.h"
+#include "cli/recover_command.h"
 
 namespace shardctl::cli {
 namespace {
@@ -26,17 +24,8 @@ int Run(const std::vector<std::string>& args) {
       "  shardctl plan -i /tmp/sb/inventory.json -p playbooks/sandbox.json --shard 0 -o json\n"};
   int code = kExitOk;
   if (!ParseCommandLine(args, d, nullptr, help, &o, &code)) return code;
-  auto inv = LoadInventoryOrReport(o);
-  if (!inv.ok()) return ExitCodeFor(inv.status());
-  auto pb = LoadPlaybookOrReport(o, *inv);
-  if (!pb.ok()) return ExitCodeFor(pb.status());
-  auto plan = BuildRecoverPlan(*inv, *pb, {o.shards, force});
-  if (!plan.ok()) {
-    PrintError(plan.status());
-    return ExitCodeFor(plan.status());
-  }
-  std::cout << (o.json() ? PlanToJson(*plan).dump(2) + "\n" : RenderPlanText(*plan));
-  return kExitOk;
+  o.dry_run = true;
+  return RunRecover(o, force);
 }
 
 RegisterCommand reg({"plan", "print what recover would do, node by node; touch nothing", &Run});

@@ -1,66 +1,61 @@
 // shardctl recover: bring halted shards back with coordinated whole-shard restarts.
-#include <unistd.h>
-
-#include <fstream>
 #include <iostream>
-#include <memory>
+#include <nlohmann/json.hpp>
 
 #include "cli/command.h"
-#include "cli/common.h"
-#include "cli/run_guard.h"
-#include "engine/plan.h"
-#include "engine/recover_engine.h"
-#include "engine/renderers.h"
+#include "cli/pipeline.h"
+#include "cli/recover_command.h"
+#include "ops/recover/recover.h"
+#include "ops/recover/recover_plan.h"
 
 namespace shardctl::cli {
 namespace {
 
-struct RecoverFlags {
-  bool force = false;
-  bool plain = false;
-  std::string report;
+class RecoverCommand : public MutatingCommand {
+ public:
+  RecoverCommand(const CommonOptions& o, bool force) : o_(o), options_{o.shards, force} {}
+
+  std::string Name() const override { return "recover"; }
+  bool Planned() const override { return false; }  // an emergency is never refused for the window
+  Status Select(const Inventory&, const Playbook&) override {
+    if (o_.nodes.empty()) return Status::Ok();
+    return Status::Invalid("recover restarts whole shards: select them with --shard, not --node");
+  }
+  int DryRun(const Inventory& inv, const Playbook& pb) override {
+    auto plan = BuildRecoverPlan(inv, pb, options_);
+    if (!plan.ok()) {
+      PrintError(plan.status());
+      return ExitCodeFor(plan.status());
+    }
+    std::cout << (o_.json() ? JsonLine(PlanToJson(*plan)) : RenderPlanText(*plan));
+    return kExitOk;
+  }
+  std::string Question(const Inventory& inv) const override {
+    return "Restart unhealthy shards of " + inv.network + "?";
+  }
+  int Run(RunContext& ctx, std::string* markdown) override {
+    auto report = Recover(ctx, options_);
+    if (!report.ok()) {
+      PrintError(report.status());
+      return ExitCodeFor(report.status());
+    }
+    PrintReport(o_, ReportToJson(*report), RenderTextSummary(*report));
+    if (markdown) *markdown = RenderMarkdownReport(*report);
+    if (report->run.interrupted) return kExitCancelled;
+    return report->AllHealthy() ? kExitOk : kExitFailed;
+  }
+
+ private:
+  const CommonOptions& o_;
+  const RecoverOptions options_;
 };
-
-int DryRun(const Inventory& inv, const Playbook& pb, const CommonOptions& o,
-           const RecoverOptions& ro) {
-  auto plan = BuildRecoverPlan(inv, pb, ro);
-  if (!plan.ok()) {
-    PrintError(plan.status());
-    return ExitCodeFor(plan.status());
-  }
-  std::cout << (o.json() ? PlanToJson(*plan).dump(2) + "\n" : RenderPlanText(*plan));
-  return kExitOk;
-}
-
-int Finish(const RecoveryReport& report, const CommonOptions& o, const RecoverFlags& f) {
-  if (o.json()) {
-    std::cout << nlohmann::json{{"event", "report"}, {"report", ReportToJson(report)}}.dump()
-              << "\n";
-  } else {
-    std::cout << "\n" << RenderTextSummary(report);
-  }
-  if (!f.report.empty()) {
-    std::ofstream out(f.report);
-    out << RenderMarkdownReport(report);
-    if (!out) PrintError("cannot write report " + f.report);
-  }
-  if (GlobalCancel()->cancelled()) return kExitCancelled;
-  return report.AllHealthy() ? kExitOk : kExitFailed;
-}
 
 int Run(const std::vector<std::string>& args) {
   CommonOptions o;
-  RecoverFlags f;
+  bool force = false;
   po::options_description d("Options");
-  AddInventoryOption(&d, &o);
-  AddPlaybookOption(&d, &o);
-  AddSelectionOptions(&d, &o);
-  AddSshOptions(&d, &o);
-  AddOutputOptions(&d, &o);
-  AddActionOptions(&d, &o);
-  d.add_options()("force", po::bool_switch(&f.force), "restart shards that look healthy too")(
-      "plain", po::bool_switch(&f.plain), "timestamped lines even on a terminal (no live view)")(
-      "report", po::value(&f.report)->value_name("FILE"), "write a Markdown report to FILE");
+  AddRunOptions(&d, &o, /*planned=*/false);
+  d.add_options()("force", po::bool_switch(&force), "restart shards that look healthy too");
   HelpText help{
       "shardctl recover -i INVENTORY -p PLAYBOOK [--shard N]... [--force] [--dry-run] "
       "[--report FILE]",
@@ -70,68 +65,25 @@ int Run(const std::vector<std::string>& args) {
       "stored heights, start every node at once, and wait for the gate: new blocks with a\n"
       "quorum of voting power in Normal mode. A shard that stays stuck is restarted whole again\n"
       "with backoff, up to the playbook's limit. Every action is journaled (fsync'd) under the\n"
-      "state dir before it is sent. Exit 0 only if every selected shard is healthy.",
+      "state dir before it is sent. Ctrl-C never cuts a whole-shard restart short: the one in\n"
+      "flight is started and gated, then nothing new begins. Exit 0 only if every selected\n"
+      "shard is healthy.",
       "  shardctl recover -i inventory.json -p playbooks/harmony-recover.json --dry-run\n"
       "  shardctl recover -i inventory.json -p playbooks/harmony-recover.json --report out.md\n"
       "  shardctl recover -i /tmp/sb/inventory.json -p playbooks/sandbox.json --shard 1 -o json\n"};
   int parsed = kExitOk;
   if (!ParseCommandLine(args, d, nullptr, help, &o, &parsed)) return parsed;
-  if (!o.nodes.empty()) {
-    PrintError("recover restarts whole shards: select them with --shard, not --node");
-    return kExitUsage;
-  }
-  auto inv = LoadInventoryOrReport(o);
-  if (!inv.ok()) return ExitCodeFor(inv.status());
-  auto pb = LoadPlaybookOrReport(o, *inv);
-  if (!pb.ok()) return ExitCodeFor(pb.status());
-  RecoverOptions ro{o.shards, f.force};
-  if (o.dry_run) return DryRun(*inv, *pb, o, ro);
-  // Restarting validators needs a person's yes or --yes: without a terminal to ask on (cron,
-  // pipes, CI) refuse rather than go ahead unconfirmed.
-  if (!o.yes && !isatty(0)) {
-    PrintError(
-        "recover restarts validators and needs confirmation, but stdin is not a "
-        "terminal: pass --yes to go ahead (or --dry-run to see the plan); nothing was "
-        "touched");
-    return kExitUsage;
-  }
-  if (!o.yes && !Confirm("Restart unhealthy shards of " + inv->network + "?")) {
-    PrintError("not confirmed; nothing was touched");
-    return kExitUsage;
-  }
-  RealClock clock;
-  std::string state_dir = o.state_dir.empty() ? DefaultStateDir() : o.state_dir;
-  std::string run_id = NewRunId(clock.UnixMillis());
-  int code = kExitOk;
-  auto lock = TakeRunLock(state_dir, inv->network, run_id, "shardctl recover", &code);
-  if (!lock) return code;
-  auto journal = Journal::Open(state_dir, run_id, clock);
-  if (!journal.ok()) {
-    PrintError(journal.status());
-    return kExitInternal;
-  }
-  // An emergency is never refused for the window, but the audit trail says it ran outside it.
-  if (std::string outside = OutsideWindow(*pb, clock.UnixMillis()); !outside.empty()) {
-    Status logged = (*journal)->Record(-1, "", "run", "outside-window", outside);
-    if (!logged.ok()) {
-      PrintError(logged);
-      return kExitInternal;
-    }
-  }
-  auto transport = MakeTransport(o);
-  auto view = MakeRunView(o, f.plain);
-  RecoverEngine engine(*inv, *pb, *transport, clock, **journal, *view, *GlobalCancel());
-  auto report = engine.Run(ro);
-  transport->CloseAll();
-  if (!report.ok()) {
-    PrintError(report.status());
-    return ExitCodeFor(report.status());
-  }
-  return Finish(*report, o, f);
+  return RunRecover(o, force);
 }
 
 RegisterCommand reg({"recover", "bring halted shards back: coordinated whole-shard restarts",
                      &Run});
 
 }  // namespace
+
+int RunRecover(const CommonOptions& o, bool force) {
+  RecoverCommand cmd(o, force);
+  return RunPipeline(o, cmd);
+}
+
 }  // namespace shardctl::cli

@@ -3,9 +3,9 @@
 
 #include "cli/command.h"
 #include "cli/common.h"
-#include "cli/rolling_run.h"
+#include "cli/rolling_command.h"
 #include "cli/run_journal.h"
-#include "engine/journal.h"
+#include "run/journal.h"
 
 namespace shardctl::cli {
 namespace {

@@ -1,7 +1,7 @@
 // shardctl rolling-restart: restart validators in quorum-safe waves, leader last.
 #include "cli/command.h"
 #include "cli/common.h"
-#include "cli/rolling_run.h"
+#include "cli/rolling_command.h"
 
 namespace shardctl::cli {
 namespace {
@@ -10,20 +10,16 @@ int Run(const std::vector<std::string>& args) {
   CommonOptions o;
   RollingRequest r;
   po::options_description d("Options");
-  AddInventoryOption(&d, &o);
-  AddPlaybookOption(&d, &o);
-  AddSelectionOptions(&d, &o);
-  AddSshOptions(&d, &o);
-  AddOutputOptions(&d, &o);
-  AddActionOptions(&d, &o);
+  AddRunOptions(&d, &o, /*planned=*/true);
   AddRollingOptions(&d, &r);
   HelpText help{
       "shardctl rolling-restart -i INVENTORY -p PLAYBOOK [--shard N]... [--node GLOB]... "
       "[--dry-run] [--yes] [--override-window REASON]",
       "Restarts the selected validators without any shard losing quorum. Per shard, in the\n"
       "playbook's order: check the shard is healthy (else touch nothing of it), then in waves\n"
-      "sized so the voting power that stays up and in sync keeps above 2/3 plus the playbook's\n"
-      "rolling.quorum_margin (the current leader last, alone): stop, confirm down, verify the\n"
+      "sized so the voting power that stays up and in sync keeps a quorum (the playbook's\n"
+      "quorum rule) plus rolling.quorum_margin (the current leader last, alone): stop, confirm "
+      "down, verify the\n"
       "binary (restore the known-good one), start, and wait until the wave is back in sync and\n"
       "the shard committed rolling.min_new_blocks new blocks. Waves are re-planned from a fresh\n"
       "probe before each one. Node failures count against one budget for the whole run; once it\n"

@@ -2,10 +2,11 @@
 // in Normal mode, view ids, verdict.
 #include <iostream>
 
+#include "base/text.h"
 #include "cli/command.h"
 #include "cli/common.h"
-#include "engine/journal.h"
-#include "engine/shard_status.h"
+#include "ops/status/shard_status.h"
+#include "run/journal.h"
 
 namespace shardctl::cli {
 namespace {
@@ -54,7 +55,7 @@ int Run(const std::vector<std::string>& args) {
     if (GlobalCancel()->cancelled()) break;
     if (watch && !o.json() && StdoutIsTty()) std::cout << "\x1b[H\x1b[2J";
     if (watch && !o.json()) std::cout << FormatUtc(clock.UnixMillis()) << "\n";
-    std::cout << (o.json() ? StatusToJson(st).dump() + "\n" : RenderStatusText(st, o.verbose > 0))
+    std::cout << (o.json() ? JsonLine(StatusToJson(st)) : RenderStatusText(st, o.verbose > 0))
               << std::flush;
     healthy = true;
     for (const ShardStatus& s : st) healthy = healthy && s.verdict == "healthy";

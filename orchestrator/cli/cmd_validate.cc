@@ -6,7 +6,7 @@
 #include "cli/command.h"
 #include "cli/common.h"
 #include "cli/run_guard.h"
-#include "engine/journal.h"
+#include "run/journal.h"
 
 namespace shardctl::cli {
 namespace {
@@ -85,7 +85,7 @@ int Run(const std::vector<std::string>& args) {
                        {"window", pb->window ? pb->window->ToString() : ""},
                        {"window_open_now", outside.empty()}};
     }
-    std::cout << j.dump() << "\n";
+    std::cout << JsonLine(j);
   } else {
     PrintText(*inv, rule);
     if (pb) std::cout << "\n" << PlaybookSummary(*pb) << "\n";

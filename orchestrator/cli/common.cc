@@ -10,7 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/command.h"
-#include "engine/renderers.h"
+#include "run/renderers.h"
 
 namespace shardctl::cli {
 namespace {
@@ -23,7 +23,7 @@ class JsonStderrSink : public spdlog::sinks::base_sink<std::mutex> {
     nlohmann::json j = {{"ts_ms", t.count()},
                         {"level", spdlog::level::to_string_view(msg.level).data()},
                         {"msg", std::string(msg.payload.data(), msg.payload.size())}};
-    std::cerr << j.dump() << '\n';
+    std::cerr << JsonLine(j);
   }
   void flush_() override { std::cerr.flush(); }
 };
@@ -111,6 +111,25 @@ void AddActionOptions(po::options_description* d, CommonOptions* o) {
       "~/.local/state/shardctl)");
 }
 
+void AddReportOptions(po::options_description* d, CommonOptions* o, bool planned) {
+  d->add_options()("report", po::value(&o->report_file)->value_name("FILE"),
+                   "write a Markdown report to FILE")(
+      "plain", po::bool_switch(&o->plain), "timestamped lines even on a terminal (no live view)");
+  if (!planned) return;
+  d->add_options()("override-window", po::value(&o->override_window)->value_name("REASON"),
+                   "run outside the playbook's maintenance window; REASON is journaled");
+}
+
+void AddRunOptions(po::options_description* d, CommonOptions* o, bool planned) {
+  AddInventoryOption(d, o);
+  AddPlaybookOption(d, o);
+  AddSelectionOptions(d, o);
+  AddSshOptions(d, o);
+  AddOutputOptions(d, o);
+  AddActionOptions(d, o);
+  AddReportOptions(d, o, planned);
+}
+
 bool ParseCommandLine(const std::vector<std::string>& args, const po::options_description& d,
                       const po::positional_options_description* positional, const HelpText& help,
                       CommonOptions* common, int* exit_code) {
@@ -164,10 +183,14 @@ Result<Playbook> LoadPlaybookOrReport(const CommonOptions& o, const Inventory& i
   return pb;
 }
 
-std::unique_ptr<Observer> MakeRunView(const CommonOptions& o, bool plain) {
+std::unique_ptr<Observer> MakeRunView(const CommonOptions& o) {
   if (o.json()) return std::make_unique<JsonEventRenderer>(std::cout);
-  if (StdoutIsTty() && !plain) return std::make_unique<LiveRenderer>(std::cout);
+  if (StdoutIsTty() && !o.plain) return std::make_unique<LiveRenderer>(std::cout);
   return std::make_unique<PlainRenderer>(std::cout, o.verbose > 0);
+}
+
+std::string JsonLine(const nlohmann::json& j) {
+  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
 }
 
 void PrintError(const std::string& message) { std::cerr << "shardctl: " << message << "\n"; }

@@ -3,15 +3,16 @@
 
 #include <boost/program_options.hpp>
 #include <memory>
+#include <nlohmann/json_fwd.hpp>
 #include <string>
 #include <vector>
 
 #include "base/cancel.h"
 #include "base/status.h"
-#include "engine/events.h"
 #include "model/inventory.h"
 #include "model/playbook.h"
 #include "model/selection.h"
+#include "run/events.h"
 #include "transport/transport.h"
 
 namespace shardctl::cli {
@@ -33,6 +34,10 @@ struct CommonOptions {
   bool dry_run = false;
   int jobs = 0;  // 0: the transport's default
   double connect_timeout_s = 10;
+  // Commands that change nodes (AddRunOptions).
+  std::string report_file;      // Markdown report, when set
+  bool plain = false;           // timestamped lines even on a terminal
+  std::string override_window;  // why planned work may run outside the window (journaled)
 
   Selection selection() const { return Selection{shards, nodes}; }
   bool json() const { return output == "json"; }
@@ -50,6 +55,11 @@ void AddOutputOptions(po::options_description* d, CommonOptions* o);
 void AddSshOptions(po::options_description* d, CommonOptions* o);
 /// --yes, --dry-run, --state-dir.
 void AddActionOptions(po::options_description* d, CommonOptions* o);
+/// --report, --plain and, for planned work, --override-window.
+void AddReportOptions(po::options_description* d, CommonOptions* o, bool planned);
+/// Every flag of a command that changes nodes, in one place: -i, -p, selection, SSH, output,
+/// action and report options.
+void AddRunOptions(po::options_description* d, CommonOptions* o, bool planned);
 
 /// A subcommand's help: "usage: ..." line, a paragraph, options, examples.
 struct HelpText {
@@ -75,13 +85,16 @@ Result<Inventory> LoadInventoryOrReport(const CommonOptions& o);
 Result<Playbook> LoadPlaybookOrReport(const CommonOptions& o, const Inventory& inv);
 
 /// How a run shows its progress: JSON events with -o json, a live table on a terminal (unless
-/// plain), else timestamped lines.
-std::unique_ptr<Observer> MakeRunView(const CommonOptions& o, bool plain);
+/// --plain), else timestamped lines.
+std::unique_ptr<Observer> MakeRunView(const CommonOptions& o);
 
 /// The SSH transport configured from the flags (--known-hosts, --accept-new-host-keys,
 /// --connect-timeout, -j), whose commands cancel is cancelled by (Ctrl-C by default).
 std::unique_ptr<Transport> MakeTransport(const CommonOptions& o,
                                          const CancelToken* cancel = GlobalCancel());
+
+/// j as one line of JSON plus a newline (bad UTF-8 replaced, never throws): what -o json prints.
+std::string JsonLine(const nlohmann::json& j);
 
 /// Prints "shardctl: <message>" to stderr.
 void PrintError(const std::string& message);

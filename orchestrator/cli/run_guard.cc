@@ -3,9 +3,10 @@
 #include <pwd.h>
 #include <unistd.h>
 
+#include "base/text.h"
 #include "cli/command.h"
 #include "cli/common.h"
-#include "engine/journal.h"
+#include "run/journal.h"
 
 namespace shardctl::cli {
 namespace {

@@ -6,8 +6,8 @@
 #include <string>
 
 #include "base/status.h"
-#include "engine/run_lock.h"
 #include "model/playbook.h"
+#include "run/run_lock.h"
 
 namespace shardctl::cli {
 

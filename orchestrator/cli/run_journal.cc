@@ -4,23 +4,23 @@
 #include <filesystem>
 #include <vector>
 
-#include "engine/journal.h"
+#include "run/journal.h"
 
 namespace shardctl::cli {
 namespace {
 
-Result<RollingJournal> Load(const std::string& path) {
+Result<RunJournal> Load(const std::string& path) {
   auto entries = ReadJournal(path);
   if (!entries.ok()) return entries.status();
-  auto run = ReadRollingJournal(*entries);
+  auto run = ReadRunJournal(*entries);
   if (!run.ok()) return run.status().Annotate(path + ": ");
   return run;
 }
 
 }  // namespace
 
-Result<RollingJournal> LoadRollingRun(const std::string& state_dir, const std::string& run_id,
-                                      bool finished_too) {
+Result<RunJournal> LoadRollingRun(const std::string& state_dir, const std::string& run_id,
+                                  bool finished_too) {
   if (!run_id.empty()) {
     if (run_id.find('/') != std::string::npos)
       return Status::Invalid("bad run id '" + run_id + "'");
@@ -53,6 +53,7 @@ bool ParseRunCommand(const std::vector<std::string>& args, const std::string& ru
   AddSshOptions(&d, o);
   AddOutputOptions(&d, o);
   AddActionOptions(&d, o);
+  AddReportOptions(&d, o, /*planned=*/true);
   AddRollingOptions(&d, r);
   po::positional_options_description pos;
   pos.add("run", 1);

@@ -5,18 +5,19 @@
 
 #include "base/status.h"
 #include "cli/common.h"
-#include "cli/rolling_run.h"
-#include "engine/rolling_journal.h"
+#include "cli/rolling_command.h"
+#include "run/resume.h"
 
 namespace shardctl::cli {
 
 /// Reads STATE_DIR/runs/RUN_ID.jsonl. An empty run_id picks the newest rolling run that did
 /// not finish (resume) or, with finished_too, the newest rolling run at all (retry).
-Result<RollingJournal> LoadRollingRun(const std::string& state_dir, const std::string& run_id,
-                                      bool finished_too);
+Result<RunJournal> LoadRollingRun(const std::string& state_dir, const std::string& run_id,
+                                  bool finished_too);
 
 /// Parses what resume and retry share: an optional RUN_ID (run_help says what it picks by
-/// default) and the SSH, output, action and rolling flags. Same contract as ParseCommandLine.
+/// default) and the SSH, output, action, report and rolling flags. Same contract as
+/// ParseCommandLine.
 bool ParseRunCommand(const std::vector<std::string>& args, const std::string& run_help,
                      const HelpText& help, CommonOptions* o, RollingRequest* r, std::string* run_id,
                      int* exit_code);

@@ -1,9 +1,9 @@
 // The shard inventory: which nodes exist, how to reach them, how much they vote.
-// Format: docs/inventory.md (core pinned by design.md section 4).
+// Format: docs/inventory.md (its core fields are a stable interface).
 #pragma once
 
 #include <map>
-#include <nlohmann/json.hpp>
+#include <nlohmann/json_fwd.hpp>
 #include <string>
 #include <vector>
 

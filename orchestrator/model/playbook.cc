@@ -319,6 +319,13 @@ const char* CommandKey(CommandId id) {
   return "?";
 }
 
+std::optional<CommandId> CommandFromKey(const std::string& key) {
+  for (CommandId id : AllCommands()) {
+    if (key == CommandKey(id)) return id;
+  }
+  return std::nullopt;
+}
+
 const std::vector<CommandId>& AllCommands() {
   static const std::vector<CommandId> all = {
       CommandId::kProbe,         CommandId::kIsRunning, CommandId::kStop, CommandId::kVerifyBinary,

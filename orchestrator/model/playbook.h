@@ -3,7 +3,7 @@
 // unit names, binary paths) lives in the playbook file, none in C++. Format: docs/playbooks.md.
 #pragma once
 
-#include <nlohmann/json.hpp>
+#include <nlohmann/json_fwd.hpp>
 #include <optional>
 #include <string>
 #include <vector>
@@ -29,6 +29,8 @@ enum class CommandId {
 
 /// The playbook key of a command ("is_running").
 const char* CommandKey(CommandId id);
+/// The CommandId whose key is `key`, if any.
+std::optional<CommandId> CommandFromKey(const std::string& key);
 /// Every CommandId, in the order recovery uses them.
 const std::vector<CommandId>& AllCommands();
 
@@ -57,11 +59,11 @@ struct ProbeMap {
   std::string view_changing_mode = "ViewChanging";
 };
 
-/// When a shard counts as healthy (design.md section 5).
+/// When a shard counts as healthy (docs/playbooks.md, "gate").
 struct GatePolicy {
-  int min_new_blocks = 3;              // N: the top height must grow by this much ...
-  Duration within{60000};              // T: ... within this long after the start
-  int max_lag = 5;                     // L: "in sync" means within this many blocks of the top
+  int min_new_blocks = 3;  // N: the top height must grow by this much ...
+  Duration within{60000};  // T: ... within this long after the start
+  int max_lag = 5;         // L: "in sync" means within this many blocks of the top
   Duration poll_interval{2000};
 };
 
@@ -90,7 +92,7 @@ struct Timeouts {
   Duration start_window{5000};   // starts of one shard should all be sent within this
 };
 
-/// Rolling restarts (design.md section 5, "Rolling safety").
+/// Rolling restarts: quorum-safe waves (docs/playbooks.md, "rolling").
 struct RollingPolicy {
   double quorum_margin = 0;       // share of total power kept up beyond the quorum during a wave
   int max_wave_size = 0;          // nodes down at once; 0: as many as quorum + margin allow

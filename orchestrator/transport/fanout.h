@@ -34,7 +34,7 @@ std::vector<ExecResult> RunOnNodes(Transport& transport, const std::vector<const
 std::vector<const Node*> NodePointers(const std::vector<Node>& nodes);
 
 /// Worker count for fan-out on this machine. Fresh SSH handshakes are CPU-bound on both ends,
-/// so more threads than this thrash the cores (design.md section 7: 16 beat 64 on 2 cores);
+/// so more threads than this thrash the cores (docs/benchmarks.md: 16 beat 64 on 2 cores);
 /// SshTransport additionally limits concurrent handshakes on its own.
 int DefaultParallelism();
 

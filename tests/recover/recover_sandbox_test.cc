@@ -180,7 +180,7 @@ TEST(RecoverSandbox, StuckInViewChangeIsDetectedAndCuredByWholeShardRestart) {
   int64_t halted = 0;
   ASSERT_TRUE(sb.WaitForHalt(0, 3s, 15s, &halted)) << "3 of 5 dead and still committing";
 
-  // design.md section 6: an outage of >= 30 s makes restarting only the dead a trap. Wait it
+  // docs/sandbox.md: an outage of >= 30 s makes restarting only the dead a trap. Wait it
   // out, failing at once if a block commits without a quorum.
   const auto outage_left =
       std::chrono::duration_cast<std::chrono::milliseconds>(outage_start + 31s - Clock::now());

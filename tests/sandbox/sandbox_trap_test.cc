@@ -1,7 +1,7 @@
 // The 2019 incident on the sandbox: the bad-release fault, the view-change trap that restarting
 // only the dead nodes falls into, the whole-shard restart that cures it, and aug30 on 4 shards.
-// design.md section 6 gives the numbers these tests rely on (outage >= 30 s: restarting the dead
-// group stays halted for minutes; restarting all together recovers in about a second).
+// docs/sandbox.md ("Measured") gives the numbers these tests rely on (outage >= 30 s: restarting
+// the dead group stays halted for minutes; restarting all together recovers in about a second).
 #include <gtest/gtest.h>
 
 #include <chrono>

@@ -132,7 +132,7 @@ TEST(SandboxFault, KillingMoreThanAThirdHaltsAndStartingThemResumes) {
   for (const auto& name : dead) {
     EXPECT_EQ(sb.Ssh(sb.node_dir(name) + "/ctl start", &out), 0) << out;
   }
-  // Restarting only the dead nodes after a short outage recovers, but slowly (design.md 6: the
+  // Restarting only the dead nodes after a short outage recovers, but slowly (docs/sandbox.md: the
   // restarted nodes must climb the view-change ids the survivors reached): allow a minute.
   EXPECT_TRUE(sb.WaitForShardHeight(0, halted + 3, 60s))
       << "no new blocks after restarting " << dead[0] << " and " << dead[1] << "; status:\n"

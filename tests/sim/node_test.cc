@@ -1,4 +1,4 @@
-// The consensus rules of one Node, fed messages by hand on a fake clock (design.md section 6).
+// The consensus rules of one Node, fed messages by hand on a fake clock (docs/sandbox.md).
 #include "sim/node.h"
 
 #include <gtest/gtest.h>

@@ -1,5 +1,5 @@
 // Whole shards on the in-memory network and a fake clock: liveness, halting, restarts and the
-// 2019 shard-1 trap emerging from the rules (design.md section 6).
+// 2019 shard-1 trap emerging from the rules (docs/sandbox.md).
 #include <gtest/gtest.h>
 
 #include <set>
@@ -128,7 +128,7 @@ TEST(Shard, RestartedNodeSyncsSetsViewLastPlusOneThenRejoins) {
 TEST(Shard, RollingRestartOfEveryNodeKeepsTheShardLive) {
   Shard s({1, 1, 1, 1});
   s.net.RunFor(seconds(1));
-  for (uint32_t i = 0; i < 4; ++i) {  // design.md 5: next node only after new blocks
+  for (uint32_t i = 0; i < 4; ++i) {  // rolling safety: next node only after new blocks
     s.Kill({i});
     s.net.RunFor(seconds(1));
     s.Start({i});
@@ -147,7 +147,7 @@ TEST(Shard, RollingRestartOfEveryNodeKeepsTheShardLive) {
 }
 
 /// 5 nodes (quorum 4) kill 3, leaving the 2 that lead views v and v + 2 alive: the setting
-/// design.md measured (17 s after a 10 s outage, 122 s after 30 s). Returns the shard.
+/// docs/sandbox.md gives (17 s after a 10 s outage, 122 s after 30 s). Returns the shard.
 std::unique_ptr<Shard> OutageOfThree(seconds outage, std::vector<uint32_t>* dead,
                                      uint64_t* height) {
   auto s = std::make_unique<Shard>(std::vector<uint64_t>{1, 1, 1, 1, 1});
@@ -189,14 +189,14 @@ TEST(Shard, TrapDeepensWithOutageLength) {
   auto took = short_outage->TimeToBlockAbove(h, seconds(60));
   ASSERT_TRUE(took.has_value());
   EXPECT_GE(*took, seconds(10));
-  EXPECT_LE(*took, seconds(20));  // design.md: 17 s
+  EXPECT_LE(*took, seconds(20));  // reference model: 17 s
 
   auto long_outage = OutageOfThree(seconds(30), &dead, &h);
   long_outage->Start(dead);
   took = long_outage->TimeToBlockAbove(h, seconds(300));
   ASSERT_TRUE(took.has_value());
   EXPECT_GE(*took, seconds(110));
-  EXPECT_LE(*took, seconds(130));  // design.md: 122 s
+  EXPECT_LE(*took, seconds(130));  // reference model: 122 s
 }
 
 TEST(Shard, WholeShardRestartRecoversEvenWhenStartsAreStaggered) {

@@ -1,7 +1,7 @@
 // The consensus core of one simulated validator: a pure state machine. Inputs are time (Tick, read
 // from an injected Clock) and received messages; outputs are messages to send, newly appended
 // blocks (to persist) and log lines. No I/O, no threads: the in-memory SimNetwork and the real UDP
-// Runner both drive it. The rules are those of design.md section 6; docs/sandbox.md explains them.
+// Runner both drive it. docs/sandbox.md states the rules and why.
 #pragma once
 
 #include <cstdint>

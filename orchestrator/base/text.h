@@ -1,0 +1,21 @@
+// Text helpers every layer uses for messages and reports.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "base/clock.h"
+
+namespace shardctl {
+
+/// "1m05.3s", "4.2s", "850ms".
+std::string FormatDuration(Duration d);
+/// "2024-05-01T03:12:45.120Z".
+std::string FormatUtc(int64_t unix_ms);
+/// parts joined by sep.
+std::string Join(const std::vector<std::string>& parts, const std::string& sep = ", ");
+/// "a, b, c"; "-" when empty.
+std::string JoinOrDash(const std::vector<std::string>& parts);
+
+}  // namespace shardctl

@@ -1,0 +1,135 @@
+#include "cli/pipeline.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+#include "cli/command.h"
+#include "cli/run_guard.h"
+
+namespace shardctl::cli {
+namespace {
+
+// --report FILE is checked before anything runs: a run must not end with its report lost.
+Status ReportWritable(const std::string& path) {
+  if (path.empty()) return Status::Ok();
+  int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+  if (fd < 0) return Status::Invalid("cannot write the report to " + path + ": " + strerror(errno));
+  close(fd);
+  return Status::Ok();
+}
+
+// Refuses what may not start (and says how to go ahead); kExitOk when the run may start.
+// *outside gets the window sentence when the run is outside it.
+int Guard(const CommonOptions& o, const MutatingCommand& cmd, const Inventory& inv,
+          const Playbook& pb, std::string* outside) {
+  *outside = OutsideWindow(pb, RealClock().UnixMillis());
+  if (!outside->empty() && cmd.Planned() && o.override_window.empty()) {
+    PrintError(cmd.Name() + " refused: " + *outside +
+               ". Planned work waits for its window; to go ahead anyway, say why with "
+               "--override-window \"REASON\" (the reason is journaled). Nothing was touched.");
+    return kExitUsage;
+  }
+  // Restarting validators needs a person's yes or --yes: without a terminal to ask on (cron,
+  // pipes, CI) refuse rather than go ahead unconfirmed.
+  if (!o.yes && isatty(STDIN_FILENO) != 1) {
+    PrintError(cmd.Name() +
+               " changes validators and needs confirmation, but stdin is not a terminal: pass "
+               "--yes to go ahead (or --dry-run to see the plan); nothing was touched");
+    return kExitUsage;
+  }
+  if (!o.yes && !Confirm(cmd.Question(inv))) {
+    PrintError("not confirmed; nothing was touched");
+    return kExitUsage;
+  }
+  return kExitOk;
+}
+
+// The window line: an emergency's audit note, or planned work's override with its reason.
+Status JournalWindow(Journal& journal, const MutatingCommand& cmd, const CommonOptions& o,
+                     const std::string& outside) {
+  if (outside.empty()) return Status::Ok();
+  if (!cmd.Planned()) return journal.Record(-1, "", Step::kRun, Outcome::kOutsideWindow, outside);
+  return journal.Record(-1, "", Step::kRun, Outcome::kWindowOverride,
+                        outside + "; reason: " + o.override_window);
+}
+
+int Execute(const CommonOptions& o, MutatingCommand& cmd, const Inventory& inv, const Playbook& pb,
+            const std::string& outside) {
+  RealClock clock;
+  std::string state_dir = o.state_dir.empty() ? DefaultStateDir() : o.state_dir;
+  std::string run_id = cmd.RunId(clock.UnixMillis());
+  int code = kExitOk;
+  auto lock = TakeRunLock(state_dir, inv.network, run_id, "shardctl " + cmd.Name(), &code);
+  if (!lock) return code;
+  auto journal = Journal::Open(state_dir, run_id, clock);
+  if (!journal.ok()) {
+    PrintError(journal.status());
+    return kExitInternal;
+  }
+  Status logged = cmd.Prologue(**journal);
+  if (logged.ok()) logged = JournalWindow(**journal, cmd, o, outside);
+  if (!logged.ok()) {
+    PrintError(logged);
+    return kExitInternal;
+  }
+  CancelToken never;  // commands in flight always finish; Ctrl-C is looked at between steps
+  auto transport = MakeTransport(o, &never);
+  auto view = MakeRunView(o);
+  RunContext ctx(inv, pb, *transport, clock, **journal, *view, *GlobalCancel());
+  std::string markdown;
+  code = cmd.Run(ctx, o.report_file.empty() ? nullptr : &markdown);
+  transport->CloseAll();
+  if ((*journal)->failed()) {
+    PrintError("the journal " + (*journal)->path() + " could not be written (" +
+               (*journal)->failure() + "); nothing new was started after that");
+    code = kExitInternal;
+  }
+  if (!o.report_file.empty() && !markdown.empty()) {
+    std::ofstream out(o.report_file);
+    out << markdown;
+    if (!out) PrintError("cannot write report " + o.report_file);
+  }
+  return code;
+}
+
+}  // namespace
+
+void PrintReport(const CommonOptions& o, const nlohmann::json& report, const std::string& text) {
+  if (o.json()) {
+    std::cout << JsonLine({{"event", "report"}, {"report", report}});
+  } else {
+    std::cout << "\n" << text;
+  }
+}
+
+std::string MutatingCommand::RunId(int64_t unix_ms) const { return NewRunId(unix_ms); }
+Status MutatingCommand::Prologue(Journal&) const { return Status::Ok(); }
+
+int RunPipeline(const CommonOptions& o, MutatingCommand& cmd) {
+  auto inv = LoadInventoryOrReport(o);
+  if (!inv.ok()) return ExitCodeFor(inv.status());
+  auto pb = LoadPlaybookOrReport(o, *inv);
+  if (!pb.ok()) return ExitCodeFor(pb.status());
+  if (Status s = cmd.Select(*inv, *pb); !s.ok()) {
+    PrintError(s);
+    return kExitUsage;
+  }
+  if (cmd.NothingToDo()) {
+    std::cerr << "shardctl: nothing to do: the selection is empty or every node is done\n";
+    return kExitOk;
+  }
+  if (o.dry_run) return cmd.DryRun(*inv, *pb);
+  if (Status s = ReportWritable(o.report_file); !s.ok()) {
+    PrintError(s.message() + "; nothing was touched");
+    return kExitUsage;
+  }
+  std::string outside;
+  if (int code = Guard(o, cmd, *inv, *pb, &outside); code != kExitOk) return code;
+  return Execute(o, cmd, *inv, *pb, outside);
+}
+
+}  // namespace shardctl::cli

@@ -1,0 +1,75 @@
+#include "consensus/node_status.h"
+
+#include <nlohmann/json.hpp>
+
+namespace shardctl {
+namespace {
+
+using nlohmann::json;
+
+const json* At(const json& doc, const std::string& pointer) {
+  try {
+    json::json_pointer p(pointer);
+    return doc.contains(p) ? &doc.at(p) : nullptr;
+  } catch (const json::exception&) {
+    return nullptr;
+  }
+}
+
+/// A number, a decimal string or a "0x" hex string (RPCs disagree on which).
+std::optional<int64_t> AsInteger(const json& v) {
+  if (v.is_number_integer()) return v.get<int64_t>();
+  if (v.is_number_float()) return static_cast<int64_t>(v.get<double>());
+  if (!v.is_string()) return std::nullopt;
+  const std::string& s = v.get_ref<const std::string&>();
+  if (s.empty()) return std::nullopt;
+  bool hex = s.size() > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X');
+  size_t used = 0;
+  try {
+    int64_t n = std::stoll(hex ? s.substr(2) : s, &used, hex ? 16 : 10);
+    if (used != s.size() - (hex ? 2 : 0)) return std::nullopt;
+    return n;
+  } catch (...) {
+    return std::nullopt;
+  }
+}
+
+Status Missing(const std::string& pointer, const char* expected, const json* found) {
+  return Status::Failed("probe output " + pointer + ": expected " + expected + ", found " +
+                        (found == nullptr ? "nothing" : found->dump().substr(0, 40)));
+}
+
+Status ReadOptionalInt(const json& doc, const std::string& pointer, std::optional<int64_t>* out) {
+  if (pointer.empty()) return Status::Ok();
+  const json* v = At(doc, pointer);
+  if (v == nullptr || v->is_null()) return Status::Ok();
+  *out = AsInteger(*v);
+  return out->has_value() ? Status::Ok() : Missing(pointer, "an integer", v);
+}
+
+}  // namespace
+
+Result<ProbeFields> ParseProbeOutput(const std::string& output, const ProbeMap& map) {
+  json doc = json::parse(output, nullptr, /*allow_exceptions=*/false);
+  if (doc.is_discarded()) {
+    std::string head = output.substr(0, 60);
+    return Status::Failed("probe output is not JSON: \"" + head + "\"");
+  }
+  ProbeFields f;
+  const json* height = At(doc, map.height);
+  std::optional<int64_t> h = height ? AsInteger(*height) : std::nullopt;
+  if (!h) return Missing(map.height, "a block height", height);
+  f.height = *h;
+  const json* mode = At(doc, map.mode);
+  if (mode == nullptr || !mode->is_string()) return Missing(map.mode, "a mode string", mode);
+  f.mode = mode->get<std::string>();
+  SHARDCTL_RETURN_IF_ERROR(ReadOptionalInt(doc, map.view_id, &f.view_id));
+  SHARDCTL_RETURN_IF_ERROR(ReadOptionalInt(doc, map.view_change_id, &f.view_change_id));
+  if (!map.leader.empty()) {
+    const json* leader = At(doc, map.leader);
+    if (leader != nullptr && leader->is_boolean()) f.leader = leader->get<bool>();
+  }
+  return f;
+}
+
+}  // namespace shardctl

@@ -1,0 +1,52 @@
+#include "ops/recover/recover.h"
+
+#include "ops/recover/shard_recovery.h"
+#include "run/driver.h"
+
+namespace shardctl {
+namespace {
+
+class RecoverOperation : public Operation {
+ public:
+  explicit RecoverOperation(bool force) : force_(force) {}
+
+  std::string Command() const override { return "recover"; }
+  std::string Describe(const std::vector<int>& shards) const override {
+    return "recover " + std::to_string(shards.size()) + " shard(s)" + (force_ ? ", --force" : "");
+  }
+  void Prepare(size_t slots) override { shards_.resize(slots); }
+  void RunShard(RunContext& ctx, const Shard& shard, size_t slot) override {
+    shards_[slot] = ShardRecovery(ctx, shard, force_).Run();
+  }
+  void SkipShard(RunContext&, const Shard& shard, size_t slot, const std::string& why) override {
+    shards_[slot].shard = shard.id;
+    shards_[slot].verdict = Phase::kCancelled;
+    shards_[slot].reason = "not started: " + why + "; nothing was touched";
+  }
+  bool Succeeded() const override {
+    for (const ShardReport& s : shards_) {
+      if (!s.healthy()) return false;
+    }
+    return true;
+  }
+  std::string Summary() const override {
+    return Succeeded() ? "all selected shards healthy" : "NOT all selected shards healthy";
+  }
+
+  std::vector<ShardReport> TakeShards() { return std::move(shards_); }
+
+ private:
+  const bool force_;
+  std::vector<ShardReport> shards_;  // slot i written by the driver's thread for slot i only
+};
+
+}  // namespace
+
+Result<RecoveryReport> Recover(RunContext& ctx, const RecoverOptions& options) {
+  RecoverOperation op(options.force);
+  auto run = RunOperation(ctx, op, DriverOptions{.shards = options.shards});
+  if (!run.ok()) return run.status();
+  return RecoveryReport{*run, op.TakeShards()};
+}
+
+}  // namespace shardctl

@@ -1,0 +1,97 @@
+// The journal's vocabulary: what a line is about (Step), what it says happened (Outcome) and
+// where a shard is (Phase), as types with one string mapping each. Every writer uses these and
+// resume reads them back, so a typo cannot silently break resume.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "base/status.h"
+#include "consensus/gate.h"
+#include "model/playbook.h"
+
+namespace shardctl {
+
+/// What a journal line is about.
+enum class Step {
+  kRun,          // the run as a whole (shard -1): header, begin, end, window
+  kPhase,        // a shard entered a phase; the outcome names it
+  kShard,        // a shard's final verdict
+  kAssess,       // a look at a shard before acting
+  kConfirmDown,  // every stopped node reported down
+  kSyncCheck,    // stored heights compared
+  kGate,         // the consensus gate's verdict
+  kWave,         // a wave of nodes began
+  kNode,         // one node's whole action (restart, upgrade): begin, done, failed, skipped
+  kCommand,      // one playbook command on one node; JournalStep::command says which
+};
+
+/// A step and, for kCommand, the playbook command. Converts implicitly from either, so a
+/// writer says `Record(shard, node, Step::kNode, ...)` or `Record(shard, node, CommandId::kStop,
+/// ...)`.
+struct JournalStep {
+  JournalStep() = default;
+  JournalStep(Step s) : step(s) {}                                  // NOLINT(runtime/explicit)
+  JournalStep(CommandId id) : step(Step::kCommand), command(id) {}  // NOLINT(runtime/explicit)
+  bool operator==(const JournalStep& o) const {
+    return step == o.step && (step != Step::kCommand || command == o.command);
+  }
+
+  Step step = Step::kRun;
+  CommandId command = CommandId::kProbe;  // meaningful for kCommand only
+};
+
+/// Where a shard is in an operation, for every operation (journal kPhase and kShard lines,
+/// events, reports). The last four are final verdicts.
+enum class Phase {
+  kPending,
+  kAssess,          // looking at the shard before acting
+  kStop,            // stopping every node of the shard (recover)
+  kConfirmDown,     // waiting until every stopped node reports down
+  kVerify,          // verifying binaries, restoring the known-good one
+  kSyncCheck,       // comparing stored heights
+  kStart,           // starting nodes
+  kWave,            // a wave of nodes going through the node action (rolling, upgrade)
+  kGate,            // waiting for the consensus gate
+  kBackoff,         // waiting before the next whole-shard restart
+  kHealthy,         // final: the operation reached its goal and the shard is healthy
+  kAlreadyHealthy,  // final: healthy as found; left alone
+  kGaveUp,          // final: the operation stopped short; the reason says why
+  kCancelled,       // final: stopped by the operator or a journal failure
+};
+
+/// Healthy, AlreadyHealthy, GaveUp, Cancelled.
+bool IsFinal(Phase p);
+
+/// What happened, on every line but kPhase and kShard (which carry a Phase).
+enum class Outcome {
+  kBegin,  // written (and fsync'd) before the action is sent
+  kOk,
+  kFailed,
+  kDone,
+  kSkipped,
+  kResume,          // resume re-assessed an interrupted node
+  kHeader,          // the run header (detail: JSON)
+  kResumed,         // a resumed run began again
+  kFinished,        // the run reached its end
+  kInterrupted,     // the run stopped early (operator, journal failure)
+  kOutsideWindow,   // an emergency run outside the maintenance window
+  kWindowOverride,  // planned work outside the window, with the operator's reason
+  kSample,          // an assessment sample
+  kPending,         // gate verdicts: still watching ...
+  kHealthy,         // ... healthy
+  kStuck,           // ... stuck in view change
+  kHalted,          // ... no progress within the gate's time
+};
+
+/// The one mapping to and from the journal's text.
+std::string StepName(const JournalStep& s);
+std::optional<JournalStep> ParseStep(const std::string& text);
+const char* OutcomeName(Outcome o);
+std::optional<Outcome> ParseOutcome(const std::string& text);
+const char* PhaseName(Phase p);
+std::optional<Phase> ParsePhase(const std::string& text);
+/// The journal's word for a gate verdict.
+Outcome OutcomeOf(GateTracker::Verdict v);
+
+}  // namespace shardctl

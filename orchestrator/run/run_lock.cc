@@ -1,0 +1,95 @@
+#include "run/run_lock.h"
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <ctime>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+
+namespace shardctl {
+namespace {
+
+std::string ReadAll(int fd) {
+  std::string out;
+  char buf[4096];
+  lseek(fd, 0, SEEK_SET);
+  ssize_t n;
+  while ((n = read(fd, buf, sizeof buf)) > 0) out.append(buf, static_cast<size_t>(n));
+  return out;
+}
+
+LockHolder ParseHolder(const std::string& text) {
+  LockHolder h;
+  auto j = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (!j.is_object()) return h;
+  h.run_id = j.value("run_id", "");
+  h.pid = j.value("pid", 0);
+  h.host = j.value("host", "");
+  h.user = j.value("user", "");
+  h.command = j.value("command", "");
+  h.since_unix_ms = j.value("since_unix_ms", int64_t{0});
+  return h;
+}
+
+Status WriteHolder(int fd, const LockHolder& me) {
+  nlohmann::json j = {{"run_id", me.run_id},   {"pid", me.pid},
+                      {"host", me.host},       {"user", me.user},
+                      {"command", me.command}, {"since_unix_ms", me.since_unix_ms}};
+  std::string text = j.dump() + "\n";
+  if (ftruncate(fd, 0) != 0 || pwrite(fd, text.data(), text.size(), 0) != ssize_t(text.size()) ||
+      fsync(fd) != 0) {
+    return Status::Io(std::string("cannot write lock file: ") + std::strerror(errno));
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+std::string DescribeHolder(const LockHolder& h) {
+  char when[32] = "?";
+  time_t secs = static_cast<time_t>(h.since_unix_ms / 1000);
+  tm utc{};
+  if (h.since_unix_ms > 0 && gmtime_r(&secs, &utc))
+    std::strftime(when, sizeof when, "%F %T UTC", &utc);
+  return "run " + (h.run_id.empty() ? std::string("?") : h.run_id) + " (pid " +
+         std::to_string(h.pid) + ", " + h.user + "@" + h.host + ", '" + h.command + "', since " +
+         when + ")";
+}
+
+Result<std::unique_ptr<RunLock>> RunLock::Acquire(const std::string& state_dir,
+                                                  const std::string& network, const LockHolder& me,
+                                                  std::string* took_over_from) {
+  std::error_code ec;
+  std::filesystem::create_directories(state_dir, ec);
+  std::string path = state_dir + "/" + (network.empty() ? "default" : network) + ".lock";
+  int fd = open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (fd < 0) return Status::Io("cannot open lock " + path + ": " + std::strerror(errno));
+  if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    LockHolder h = ParseHolder(ReadAll(fd));
+    close(fd);
+    return Status::Failed("network '" + network + "' is locked by " + DescribeHolder(h) +
+                          "; wait for it to finish (lock: " + path + ")");
+  }
+  LockHolder previous = ParseHolder(ReadAll(fd));
+  if (!previous.run_id.empty() && took_over_from) *took_over_from = DescribeHolder(previous);
+  Status st = WriteHolder(fd, me);
+  if (!st.ok()) {
+    close(fd);
+    return st;
+  }
+  return std::unique_ptr<RunLock>(new RunLock(fd, path));
+}
+
+RunLock::~RunLock() {
+  if (ftruncate(fd_, 0) != 0) {
+    // The flock is released below anyway; a leftover description only shows as "took over".
+  }
+  flock(fd_, LOCK_UN);
+  close(fd_);
+}
+
+}  // namespace shardctl

@@ -1,0 +1,246 @@
+#include "run/shard_waves.h"
+
+#include <algorithm>
+
+#include "base/parallel.h"
+#include "base/text.h"
+#include "consensus/waves.h"
+
+namespace shardctl {
+namespace {
+
+std::vector<std::string> Names(const std::vector<const Node*>& nodes) {
+  std::vector<std::string> out;
+  for (const Node* n : nodes) out.push_back(n->name);
+  return out;
+}
+
+std::string Lagging(const Node& n, const NodeStatus& st, const SampleSummary& s) {
+  return n.name + " (" +
+         (st.answered ? "mode " + st.fields.mode + ", height " + std::to_string(st.fields.height) +
+                            " of " + std::to_string(s.top)
+                      : st.error) +
+         ")";
+}
+
+}  // namespace
+
+ShardWaves::ShardWaves(RunContext& ctx, const Shard& shard, NodeAction& action,
+                       const WaveOptions& options, FailureBudget& budget)
+    : ShardTask(ctx, shard), action_(action), options_(options), budget_(budget) {}
+
+WaveShardReport ShardWaves::Run() {
+  Begin(&report_);
+  Enter(Phase::kAssess);
+  ResumeInFlight();
+  Status healthy = PreCheck();
+  if (!healthy.ok()) return End(Phase::kGaveUp, healthy.message());
+  while (!Remaining().empty()) {
+    if (ctx_.Stopping()) {
+      return End(Phase::kCancelled,
+                 ctx_.StopReason() + " between waves; the wave in flight finished");
+    }
+    if (std::string why = WhyNoNewWave(); !why.empty()) return End(Phase::kGaveUp, why);
+    auto wave = NextWave();
+    if (!wave.ok()) return End(Phase::kGaveUp, wave.status().message());
+    RunWave(*wave, std::vector<ResumeAction>(wave->size(), ResumeAction::kRestart));
+  }
+  if (!report_.failed.empty()) {
+    return End(Phase::kGaveUp, std::to_string(report_.failed.size()) + " node(s) failed");
+  }
+  return End(Phase::kHealthy,
+             std::string("every selected node ") + action_.Verb() + " and back in sync");
+}
+
+std::string ShardWaves::WhyNoNewWave() const {
+  if (!budget_.Spent()) return "";
+  return "failure budget spent (" + std::to_string(budget_.failures()) + " failures, budget " +
+         std::to_string(budget_.budget()) + "): no new wave started";
+}
+
+void ShardWaves::ResumeInFlight() {
+  std::vector<const Node*> nodes;
+  std::vector<ResumeAction> actions;
+  for (const Node& n : shard_.nodes) {
+    auto it = options_.in_flight.find(n.name);
+    if (it == options_.in_flight.end()) continue;
+    std::string why;
+    std::optional<bool> running = ops_.IsRunning(n, &why);
+    ResumeAction a = DecideResume(it->second, running);
+    std::string state = running ? (*running ? "running" : "stopped") : "unknown (" + why + ")";
+    const auto& last = it->second.last_command;
+    (void)ctx_.journal.Record(shard_.id, n.name, Step::kNode, Outcome::kResume,
+                              std::string(ResumeActionName(a)) + "; now " + state);
+    Emit(Event::Kind::kNode, n.name,
+         std::string("interrupted after ") + (last ? CommandKey(*last) : "nothing") + ", now " +
+             state + ": " + ResumeActionName(a));
+    if (a == ResumeAction::kAskOperator) {
+      Fail(n, "interrupted mid-action and its state cannot be read (" + why +
+                  "); check the node by hand");
+    } else if (a != ResumeAction::kLeave) {
+      nodes.push_back(&n);
+      actions.push_back(a);
+    }
+  }
+  if (!nodes.empty()) RunWave(nodes, actions);
+}
+
+Status ShardWaves::PreCheck() {
+  if (Remaining().empty()) return Status::Ok();
+  auto refuse = [&](const std::string& why) {
+    return Status::Failed("shard " + std::to_string(shard_.id) +
+                          " is not healthy, so no node of it was touched (" + why +
+                          "); waves need a committing shard: see `shardctl status`, or "
+                          "`shardctl recover` for a halted one");
+  };
+  GateTracker tracker(ctx_.pb, -1, ctx_.clock.Now());
+  SampleSummary s;
+  std::vector<NodeStatus> first = Sample(&s);
+  // Without a quorum Normal and in sync now, waiting for blocks cannot end well: say why at once.
+  if (!ctx_.pb.quorum.Holds(s.normal_in_sync_power, s.total_power)) {
+    std::vector<std::string> out;
+    for (const NodeStatus& n : first) {
+      if (!InSyncNormal(n, s, ctx_.pb))
+        out.push_back(n.node + ": " + (n.answered ? "mode " + n.fields.mode : n.error));
+    }
+    return refuse(s.Describe() + "; " + Join(out));
+  }
+  GateTracker::Verdict v = tracker.Add(ctx_.clock.Now(), first);
+  while (v == GateTracker::Verdict::kPending) {
+    ctx_.clock.SleepFor(ctx_.pb.gate.poll_interval);
+    v = tracker.Add(ctx_.clock.Now(), Sample(&s));
+  }
+  return v == GateTracker::Verdict::kHealthy ? Status::Ok() : refuse(tracker.reason());
+}
+
+Result<std::vector<const Node*>> ShardWaves::NextWave() {
+  // The sample that ended the last step (pre-check or wave) still holds: nothing acted since.
+  if (last_sample_.empty()) Sample(nullptr);
+  std::vector<NodeStatus> sample = std::move(last_sample_);
+  last_sample_.clear();
+  std::set<std::string> remaining;
+  for (const Node* n : Remaining()) remaining.insert(n->name);
+  auto waves = PlanWaves(shard_, MakeWaveInput(shard_, sample, ctx_.pb, remaining));
+  if (!waves.ok()) return waves.status();
+  return waves->front();
+}
+
+void ShardWaves::RunWave(const std::vector<const Node*>& wave,
+                         const std::vector<ResumeAction>& actions) {
+  SetRound(++wave_);
+  last_sample_.clear();
+  std::string names = Join(Names(wave));
+  report_.waves.push_back(Names(wave));
+  (void)ctx_.journal.Record(shard_.id, "", Step::kWave, Outcome::kBegin, names);
+  Enter(Phase::kWave, "wave " + std::to_string(wave_) + ": " + names);
+  std::vector<Status> brought(wave.size());
+  ParallelFor(wave.size(), ctx_.pb.parallel_nodes,
+              [&](size_t i) { brought[i] = Bring(*wave[i], actions[i]); });
+  std::vector<const Node*> started;
+  for (size_t i = 0; i < wave.size(); ++i) {
+    if (brought[i].ok()) {
+      started.push_back(wave[i]);
+    } else {
+      Fail(*wave[i], brought[i].message());
+    }
+  }
+  if (!started.empty()) WaitInSync(started);
+}
+
+Status ShardWaves::Bring(const Node& node, ResumeAction how) {
+  if (how == ResumeAction::kWaitForSync) return Status::Ok();
+  if (how == ResumeAction::kRestart) {
+    SHARDCTL_RETURN_IF_ERROR(ctx_.journal.Record(shard_.id, node.name, Step::kNode, Outcome::kBegin,
+                                                 "wave " + std::to_string(wave_)));
+  }
+  return action_.Apply(ops_, node, how, *this);
+}
+
+void ShardWaves::WaitInSync(const std::vector<const Node*>& nodes) {
+  const RollingPolicy& policy = ctx_.pb.rolling;
+  Enter(Phase::kGate, "waiting for " + Join(Names(nodes)) + " to be in sync and +" +
+                          std::to_string(policy.min_new_blocks) + " blocks");
+  TimePoint deadline = ctx_.clock.Now() + policy.node_timeout;
+  int64_t baseline = -1;
+  while (true) {
+    SampleSummary s;
+    std::map<std::string, NodeStatus> by_name;
+    for (NodeStatus& n : Sample(&s)) by_name[n.node] = std::move(n);
+    if (baseline < 0) baseline = s.top;
+    bool grown = baseline >= 0 && s.top >= baseline + policy.min_new_blocks;
+    std::vector<std::string> lagging;
+    for (const Node* n : nodes) {
+      if (!InSyncNormal(by_name[n->name], s, ctx_.pb))
+        lagging.push_back(Lagging(*n, by_name[n->name], s));
+    }
+    if ((lagging.empty() && grown) || ctx_.clock.Now() >= deadline) {
+      std::string blocks = "+" + std::to_string(baseline < 0 ? 0 : s.top - baseline) + " blocks";
+      for (const Node* n : nodes) {
+        if (grown && InSyncNormal(by_name[n->name], s, ctx_.pb)) {
+          Done(*n, "in sync, shard " + blocks);
+        } else {
+          Fail(*n, "not back in sync " + FormatDuration(policy.node_timeout) +
+                       " after its start: " + (grown ? Join(lagging) : "shard only " + blocks));
+        }
+      }
+      return;
+    }
+    ctx_.clock.SleepFor(ctx_.pb.gate.poll_interval);
+  }
+}
+
+std::vector<NodeStatus> ShardWaves::Sample(SampleSummary* summary) {
+  std::vector<NodeStatus> sample = ops_.ProbeAll(AllNodes(), /*ask_running=*/false);
+  SampleSummary s = Summarize(sample, ctx_.pb.probe, ctx_.pb.gate.max_lag);
+  TimePoint now = ctx_.clock.Now();
+  if (s.top > top_) {
+    top_ = s.top;
+    top_moved_ = now;
+  } else if (top_ >= 0) {
+    report_.longest_stall = std::max(report_.longest_stall, now - top_moved_);
+  }
+  Progress(s);
+  if (summary) *summary = s;
+  last_sample_ = sample;
+  return sample;
+}
+
+void ShardWaves::Done(const Node& node, const std::string& detail) {
+  Status logged = ctx_.journal.Record(shard_.id, node.name, Step::kNode, Outcome::kDone, detail);
+  finished_.insert(node.name);
+  report_.done.push_back(node.name);
+  Emit(Event::Kind::kNode, node.name, std::string(action_.Verb()) + ": " + detail);
+  if (!logged.ok()) Warn(node.name, "its verdict could not be journaled: " + logged.message());
+}
+
+void ShardWaves::Fail(const Node& node, const std::string& why) {
+  Status logged = ctx_.journal.Record(shard_.id, node.name, Step::kNode, Outcome::kFailed, why);
+  budget_.Count();
+  finished_.insert(node.name);
+  report_.failed.emplace_back(node.name, why);
+  Warn(node.name, "FAILED: " + why);
+  if (!logged.ok()) Warn(node.name, "its verdict could not be journaled: " + logged.message());
+}
+
+std::vector<const Node*> ShardWaves::Remaining() const {
+  std::vector<const Node*> out;
+  for (const Node& n : shard_.nodes) {
+    if (options_.targets.count(n.name) && !finished_.count(n.name)) out.push_back(&n);
+  }
+  return out;
+}
+
+WaveShardReport ShardWaves::End(Phase verdict, const std::string& reason) {
+  for (const Node* n : Remaining()) {
+    if (verdict == Phase::kCancelled) {
+      report_.not_started.push_back(n->name);
+    } else {
+      report_.skipped.push_back(n->name);
+      (void)ctx_.journal.Record(shard_.id, n->name, Step::kNode, Outcome::kSkipped, reason);
+    }
+  }
+  Finish(&report_, verdict, reason);
+  return report_;
+}
+
+}  // namespace shardctl

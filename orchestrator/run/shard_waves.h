@@ -1,0 +1,95 @@
+// One shard of a wave-based run: bring back interrupted nodes (resume), check the shard is
+// healthy, then wave after wave (re-planned from a fresh probe each time, the leader last): the
+// node action on every node of the wave, then wait until the wave is in sync and the shard
+// committed new blocks.
+#pragma once
+
+#include <atomic>
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "consensus/gate.h"
+#include "run/node_action.h"
+#include "run/resume.h"
+#include "run/shard_task.h"
+#include "run/wave_report.h"
+
+namespace shardctl {
+
+/// Which nodes a wave-based run acts on.
+struct WaveOptions {
+  std::vector<int> shards;        // empty: every shard of the inventory (playbook order)
+  std::set<std::string> targets;  // the nodes to act on; others are only probed
+  /// Resume: nodes whose action was interrupted, with their journaled history. They are
+  /// re-assessed (is_running) and brought back first, before any new wave.
+  std::map<std::string, NodeHistory> in_flight;
+  int failure_budget = 0;  // node failures tolerated over the whole run
+  bool resumed = false;    // journal "resumed" instead of "begin" for the run
+};
+
+/// Node failures counted over the whole run, shared by every shard. Thread-safe.
+class FailureBudget {
+ public:
+  explicit FailureBudget(int budget) : budget_(budget) {}
+  void Count() { failures_.fetch_add(1); }
+  /// More failures than the budget allows: nothing new may start.
+  bool Spent() const { return failures_.load() > budget_; }
+  int failures() const { return failures_.load(); }
+  int budget() const { return budget_; }
+
+ private:
+  const int budget_;
+  std::atomic<int> failures_{0};
+};
+
+/// Runs once, on one thread; nodes of one wave are handled in parallel. Stopping (the
+/// operator, a journal failure, the spent budget) is looked at between waves only, so a wave
+/// in flight always finishes: its nodes back up and in sync, or failed.
+class ShardWaves : public ShardTask, public NodeNotes {
+ public:
+  ShardWaves(RunContext& ctx, const Shard& shard, NodeAction& action, const WaveOptions& options,
+             FailureBudget& budget);
+
+  WaveShardReport Run();
+  void ReplacedBinary(const std::string& node, const std::string& why) override {
+    ShardTask::ReplacedBinary(node, why);
+  }
+
+ private:
+  /// Brings back this shard's interrupted nodes, each as its journal and is_running say.
+  void ResumeInFlight();
+  /// Ok when the shard is healthy as it is: a quorum Normal and in sync, committing blocks.
+  Status PreCheck();
+  /// The next wave from a fresh probe; an error when no node can go down without losing quorum.
+  Result<std::vector<const Node*>> NextWave();
+  void RunWave(const std::vector<const Node*>& wave, const std::vector<ResumeAction>& actions);
+  /// Journals the node's begin (for a fresh action) and applies the action.
+  Status Bring(const Node& node, ResumeAction how);
+  /// Waits until every node is Normal and in sync and the shard's top grew by min_new_blocks.
+  void WaitInSync(const std::vector<const Node*>& nodes);
+  /// Probes every node of the shard; tracks the longest stall of the top height and keeps the
+  /// sample as last_sample_.
+  std::vector<NodeStatus> Sample(SampleSummary* summary);
+  /// Why no new wave may start ("" when one may).
+  std::string WhyNoNewWave() const;
+
+  void Done(const Node& node, const std::string& detail);
+  void Fail(const Node& node, const std::string& why);
+  /// Targets neither done nor failed, in inventory order.
+  std::vector<const Node*> Remaining() const;
+  WaveShardReport End(Phase verdict, const std::string& reason);
+
+  NodeAction& action_;
+  const WaveOptions& options_;
+  FailureBudget& budget_;
+  int wave_ = 0;
+  int64_t top_ = -1;  // highest top height seen, and when it last grew
+  TimePoint top_moved_;
+  std::vector<NodeStatus> last_sample_;  // the latest probe, until a wave acts on nodes
+  std::set<std::string> finished_;       // targets done or failed
+  WaveShardReport report_;
+};
+
+}  // namespace shardctl

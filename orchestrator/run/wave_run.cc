@@ -1,0 +1,105 @@
+#include "run/wave_run.h"
+
+#include "run/driver.h"
+
+namespace shardctl {
+namespace {
+
+class WavesOperation : public Operation {
+ public:
+  WavesOperation(std::string command, const Inventory& inv, NodeAction& action,
+                 const WaveOptions& options)
+      : command_(std::move(command)),
+        inv_(inv),
+        action_(action),
+        options_(options),
+        budget_(options.failure_budget) {}
+
+  std::string Command() const override { return command_; }
+
+  // Shards with something to do: a target or an interrupted node.
+  std::vector<int> ShardsWithWork(const std::vector<int>& scheduled) const override {
+    std::vector<int> out;
+    for (int id : scheduled) {
+      for (const Node& n : inv_.FindShard(id)->nodes) {
+        if (options_.targets.count(n.name) || options_.in_flight.count(n.name)) {
+          out.push_back(id);
+          break;
+        }
+      }
+    }
+    return out;
+  }
+
+  std::string Describe(const std::vector<int>& shards) const override {
+    return command_ + " of " + std::to_string(options_.targets.size()) + " node(s) in " +
+           std::to_string(shards.size()) + " shard(s), failure budget " +
+           std::to_string(options_.failure_budget);
+  }
+
+  void Prepare(size_t slots) override { shards_.resize(slots); }
+
+  void RunShard(RunContext& ctx, const Shard& shard, size_t slot) override {
+    if (budget_.Spent()) return Skip(ctx, shard, slot, "failure budget spent before it began");
+    shards_[slot] = ShardWaves(ctx, shard, action_, options_, budget_).Run();
+  }
+
+  void SkipShard(RunContext&, const Shard& shard, size_t slot, const std::string& why) override {
+    WaveShardReport& r = shards_[slot];
+    r.shard = shard.id;
+    r.verdict = Phase::kCancelled;
+    r.reason = why + " before this shard began; nothing was touched";
+    for (const Node& n : shard.nodes) {
+      if (options_.targets.count(n.name)) r.not_started.push_back(n.name);
+    }
+  }
+
+  bool Succeeded() const override {
+    for (const WaveShardReport& s : shards_) {
+      if (s.verdict != Phase::kHealthy) return false;
+    }
+    return true;
+  }
+  std::string Summary() const override {
+    return Succeeded() ? std::string("every selected node ") + action_.Verb()
+                       : std::string("NOT every selected node ") + action_.Verb();
+  }
+
+  WaveReport Report(RunInfo run) const {
+    return WaveReport{std::move(run), action_.Verb(), budget_.budget(), budget_.failures(),
+                      shards_};
+  }
+
+ private:
+  // A shard the budget ran out on before it began: its targets are skipped (journaled).
+  void Skip(RunContext& ctx, const Shard& shard, size_t slot, const std::string& why) {
+    WaveShardReport& r = shards_[slot];
+    r.shard = shard.id;
+    r.verdict = Phase::kGaveUp;
+    r.reason = why;
+    for (const Node& n : shard.nodes) {
+      if (!options_.targets.count(n.name)) continue;
+      r.skipped.push_back(n.name);
+      (void)ctx.journal.Record(shard.id, n.name, Step::kNode, Outcome::kSkipped, why);
+    }
+  }
+
+  const std::string command_;
+  const Inventory& inv_;
+  NodeAction& action_;
+  const WaveOptions& options_;
+  FailureBudget budget_;                 // shared by every shard's thread
+  std::vector<WaveShardReport> shards_;  // slot i written by the driver's thread for slot i only
+};
+
+}  // namespace
+
+Result<WaveReport> RunWaves(RunContext& ctx, const std::string& command, NodeAction& action,
+                            const WaveOptions& options) {
+  WavesOperation op(command, ctx.inv, action, options);
+  auto run = RunOperation(ctx, op, DriverOptions{options.shards, options.resumed});
+  if (!run.ok()) return run.status();
+  return op.Report(*run);
+}
+
+}  // namespace shardctl
