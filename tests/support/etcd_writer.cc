@@ -3,6 +3,7 @@
 #include <httplib.h>
 
 #include <algorithm>
+#include <condition_variable>
 
 namespace shardctl::testing {
 
@@ -62,13 +63,29 @@ std::vector<EtcdWriter::Failure> EtcdWriter::failures() const {
   return failures_;
 }
 
+/// The attempts of one put, shared with their threads (which may outlive the put by up to its
+/// deadline; the loop joins them).
+struct EtcdWriter::Attempts {
+  std::mutex mu;
+  std::condition_variable cv;
+  int pending = 0;                   // guarded by mu
+  bool ok = false;                   // guarded by mu
+  size_t winner = 0;                 // guarded by mu
+  std::string why;                   // guarded by mu: the last failure
+  std::vector<std::thread> threads;  // touched by Put's thread only
+  std::string body;
+  Clock::time_point deadline;
+};
+
 void EtcdWriter::Loop(int cluster) {
   size_t preferred = 0;
   auto next = Clock::now();
+  std::vector<std::shared_ptr<Attempts>> inflight;
   for (int64_t seq = 0; !stop_; ++seq) {
     const auto due = std::chrono::system_clock::now();
     std::string why;
-    if (Put(cluster, seq, &preferred, &why)) {
+    Reap(&inflight, /*all=*/false);
+    if (Put(cluster, seq, &preferred, &why, &inflight)) {
       ok_[cluster]++;
     } else {
       int64_t ms =
@@ -84,34 +101,82 @@ void EtcdWriter::Loop(int cluster) {
           std::min<Clock::duration>(next - Clock::now(), options_.interval));
     }
   }
+  Reap(&inflight, /*all=*/true);
 }
 
-bool EtcdWriter::Put(int cluster, int64_t seq, size_t* preferred, std::string* why) const {
-  const EtcdEndpoints& eps = clusters_[cluster];
-  const std::string body = "{\"key\":\"" + Base64("shardctl-writer/" + std::to_string(cluster)) +
-                           "\",\"value\":\"" + Base64(std::to_string(seq)) + "\"}";
-  const auto deadline = Clock::now() + options_.deadline;
-  for (size_t attempt = 0; Clock::now() < deadline; ++attempt) {
-    size_t at = (*preferred + attempt) % eps.size();
-    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
-    if (left.count() <= 0) break;
-    httplib::Client cli("http://" + eps[at]);
-    cli.set_connection_timeout(std::min(left, options_.connect_timeout));
-    cli.set_read_timeout(std::min(left, options_.attempt_timeout));
-    cli.set_write_timeout(std::min(left, options_.attempt_timeout));
-    auto res = cli.Post("/v3/kv/put", body, "application/json");
-    if (res && res->status == 200 && res->body.find("\"header\"") != std::string::npos) {
-      *preferred = at;
-      return true;
+void EtcdWriter::Reap(std::vector<std::shared_ptr<Attempts>>* inflight, bool all) {
+  auto finished = [all](const std::shared_ptr<Attempts>& a) {
+    std::lock_guard<std::mutex> l(a->mu);
+    return all || a->pending == 0;
+  };
+  for (auto it = inflight->begin(); it != inflight->end();) {
+    if (!finished(*it)) {
+      ++it;
+      continue;
     }
-    *why = eps[at] + ": " +
-           (res ? "HTTP " + std::to_string(res->status) + " " + res->body.substr(0, 200)
-                : httplib::to_string(res.error()));
-    if (attempt % eps.size() == eps.size() - 1) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));  // every endpoint refused
+    for (std::thread& t : (*it)->threads) t.join();
+    it = inflight->erase(it);
+  }
+}
+
+void EtcdWriter::Launch(const std::shared_ptr<Attempts>& a, const std::string& endpoint,
+                        size_t index) const {
+  auto left = std::chrono::duration_cast<std::chrono::milliseconds>(a->deadline - Clock::now());
+  {
+    std::lock_guard<std::mutex> l(a->mu);
+    a->pending++;
+  }
+  const auto connect = std::min(left, options_.connect_timeout);
+  a->threads.emplace_back([a, endpoint, index, left, connect] {
+    httplib::Client cli("http://" + endpoint);
+    cli.set_connection_timeout(connect);
+    cli.set_read_timeout(left);
+    cli.set_write_timeout(left);
+    auto res = cli.Post("/v3/kv/put", a->body, "application/json");
+    bool ok = res && res->status == 200 && res->body.find("\"header\"") != std::string::npos;
+    std::lock_guard<std::mutex> l(a->mu);
+    a->pending--;
+    if (ok && !a->ok) {
+      a->ok = true;
+      a->winner = index;
+    } else if (!ok) {
+      a->why = endpoint + ": " +
+               (res ? "HTTP " + std::to_string(res->status) + " " + res->body.substr(0, 200)
+                    : httplib::to_string(res.error()));
+    }
+    a->cv.notify_all();
+  });
+}
+
+bool EtcdWriter::Put(int cluster, int64_t seq, size_t* preferred, std::string* why,
+                     std::vector<std::shared_ptr<Attempts>>* inflight) const {
+  const EtcdEndpoints& eps = clusters_[cluster];
+  auto a = std::make_shared<Attempts>();
+  a->body = "{\"key\":\"" + Base64("shardctl-writer/" + std::to_string(cluster)) +
+            "\",\"value\":\"" + Base64(std::to_string(seq)) + "\"}";
+  a->deadline = Clock::now() + options_.deadline;
+  bool ok = false;
+  for (size_t next = 0; a->deadline - Clock::now() > std::chrono::milliseconds(10);) {
+    Launch(a, eps[(*preferred + next) % eps.size()], (*preferred + next) % eps.size());
+    ++next;
+    std::unique_lock<std::mutex> l(a->mu);
+    const auto hedge = std::min(a->deadline, Clock::now() + options_.hedge_after);
+    a->cv.wait_until(l, hedge, [&] { return a->ok || a->pending == 0; });
+    if (a->ok) break;
+    if (a->pending == 0 && next % eps.size() == 0) {  // every endpoint refused: a short breath
+      l.unlock();
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
   }
-  return false;
+  {
+    std::unique_lock<std::mutex> l(a->mu);
+    a->cv.wait_until(l, a->deadline, [&] { return a->ok || a->pending == 0; });
+    ok = a->ok;
+    if (ok) *preferred = a->winner;
+    *why = a->why.empty() ? "no endpoint replied in time" : a->why;
+  }
+  inflight->push_back(a);  // its slower attempts end by the deadline; the loop joins them
+  return ok;
 }
 
 }  // namespace shardctl::testing

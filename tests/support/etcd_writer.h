@@ -6,6 +6,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -20,13 +21,15 @@ struct EtcdWriterOptions {
   std::chrono::milliseconds interval{50};    // one put per cluster this often
   std::chrono::milliseconds deadline{1000};  // a put no endpoint accepted within this failed
   std::chrono::milliseconds connect_timeout{200};
-  std::chrono::milliseconds attempt_timeout{500};  // one endpoint's reply; then the next one
+  std::chrono::milliseconds hedge_after{300};  // no reply yet: also try the next endpoint
 };
 
 /// One thread per cluster, started by the constructor, stopped by Stop() or the destructor.
-/// Each tick puts key "shardctl-writer/<cluster>" (value: the tick's sequence number), trying the
-/// endpoint that last accepted first, then the others in turn until one accepts or the deadline
-/// passes. Ticks missed while a put was in flight are skipped, not bunched up. Thread-safe.
+/// Each tick puts key "shardctl-writer/<cluster>" (value: the tick's sequence number) through the
+/// endpoint that last accepted; when that one refuses, or has not replied after `hedge_after`,
+/// the next endpoint is tried as well (the first in-flight attempt keeps running), and so on
+/// until one accepts or the deadline passes. A client sees what an etcd client with failover
+/// sees. Ticks missed while a put was in flight are skipped, not bunched up. Thread-safe.
 class EtcdWriter {
  public:
   struct Failure {
@@ -48,8 +51,13 @@ class EtcdWriter {
   std::vector<Failure> failures() const;
 
  private:
+  struct Attempts;
   void Loop(int cluster);
-  bool Put(int cluster, int64_t seq, size_t* preferred, std::string* why) const;
+  bool Put(int cluster, int64_t seq, size_t* preferred, std::string* why,
+           std::vector<std::shared_ptr<Attempts>>* inflight) const;
+  /// Joins the threads of finished puts (all: of every put; they end by their deadlines).
+  static void Reap(std::vector<std::shared_ptr<Attempts>>* inflight, bool all);
+  void Launch(const std::shared_ptr<Attempts>& a, const std::string& endpoint, size_t index) const;
 
   const std::vector<EtcdEndpoints> clusters_;
   const EtcdWriterOptions options_;
