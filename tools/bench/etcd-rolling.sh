@@ -7,21 +7,23 @@
 # cluster every 50 ms, failing over across its members; a put no member accepted within 1 s
 # failed).
 #
-#   tools/bench/etcd-rolling.sh [--clusters 4] [--members 3] [--playbook FILE] [--keep DIR]
+#   tools/bench/etcd-rolling.sh [--clusters 4] [--members 3] [--tools "shardctl ansible"]
+#                               [--playbook FILE] [--keep DIR]
 #
 # Prints wall time and failed writes per tool and the ratio shardctl / ansible. Needs a build
 # (shardctl, etcd-writer), etcd-server, ansible-core.
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/../.." && pwd)
-clusters=4 members=3 keep= playbook=$root/playbooks/etcd.json
+clusters=4 members=3 keep= playbook=$root/playbooks/etcd.json tools="shardctl ansible"
 while [ $# -gt 0 ]; do
   case "$1" in
     --clusters) clusters=$2; shift 2 ;;
     --members) members=$2; shift 2 ;;
     --playbook) playbook=$2; shift 2 ;;
+    --tools) tools=$2; shift 2 ;;
     --keep) keep=$2; shift 2 ;;
-    *) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+    *) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
   esac
 done
 shardctl=$root/build/bin/shardctl writer=$root/build/bin/etcd-writer
@@ -150,9 +152,11 @@ run() {
 
 : > "$work/results"
 load_before=$(cut -d' ' -f1 /proc/loadavg)
-run shardctl "$shardctl" rolling-restart -i "$work/inventory.json" -p "$playbook" \
+[[ " $tools " != *" shardctl "* ]] ||
+  run shardctl "$shardctl" rolling-restart -i "$work/inventory.json" -p "$playbook" \
   --yes -o json --state-dir "$work/state"
-run ansible env ANSIBLE_HOST_KEY_CHECKING=True ANSIBLE_SSH_ARGS="-F $work/ssh_config" \
+[[ " $tools " != *" ansible "* ]] ||
+  run ansible env ANSIBLE_HOST_KEY_CHECKING=True ANSIBLE_SSH_ARGS="-F $work/ssh_config" \
   ANSIBLE_PRIVATE_KEY_FILE="$work/ssh/id_ed25519" ANSIBLE_LOCAL_TEMP="$work/ansible-tmp" \
   ANSIBLE_NOCOLOR=1 ANSIBLE_TIMEOUT=30 ansible-playbook -i "$work/ansible.ini" "$work/rolling.yml"
 
