@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <map>
+#include <set>
 #include <thread>
 
 namespace shardctl::testing {
@@ -30,8 +31,15 @@ bool EtcdClusters::Up(int clusters, int members, std::string* err,
   }
   WriteInventory(clusters);
   std::string waiting;
+  std::set<std::string> known;  // members whose id is in ids_
   bool up = WaitFor(
       [&] {
+        for (const EtcdMember& m : members_) {
+          auto st = known.count(m.name) ? std::optional<json>() : Status(m);
+          if (!st || !(*st)["header"]["member_id"].is_string()) continue;
+          ids_[(*st)["header"]["member_id"].get<std::string>()] = m.name;
+          known.insert(m.name);
+        }
         for (const EtcdMember& m : members_) {
           if (LeaderSeenBy(m).empty()) {
             waiting = m.name;
@@ -147,16 +155,9 @@ std::optional<json> EtcdClusters::Status(const EtcdMember& m) const {
 
 std::string EtcdClusters::LeaderSeenBy(const EtcdMember& m) const {
   auto st = Status(m);
-  if (!st || !st->contains("leader")) return "";
-  const json& leader = (*st)["leader"];
-  for (const EtcdMember& other : members_) {
-    if (other.cluster != m.cluster) continue;
-    auto ost = other.name == m.name ? st : Status(other);
-    if (ost && ost->contains("header") && (*ost)["header"].value("member_id", "") == leader) {
-      return other.name;
-    }
-  }
-  return "";
+  if (!st || !(*st)["leader"].is_string()) return "";
+  auto it = ids_.find((*st)["leader"].get<std::string>());
+  return it == ids_.end() ? "" : it->second;
 }
 
 void EtcdClusters::StopAll() {

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <chrono>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -50,6 +51,7 @@ class EtcdClusters {
   /// The member's /v3/maintenance/status reply (500 ms limit); nullopt if it does not answer.
   std::optional<nlohmann::json> Status(const EtcdMember& m) const;
   /// The name of the member `m` reports as its cluster's leader; "" if none or no answer.
+  /// Thread-safe once Up() returned.
   std::string LeaderSeenBy(const EtcdMember& m) const;
 
  private:
@@ -59,6 +61,7 @@ class EtcdClusters {
 
   LocalSshd sshd_;
   std::vector<EtcdMember> members_;
+  std::map<std::string, std::string> ids_;  // etcd member id -> name; set by Up() only
 };
 
 }  // namespace shardctl::testing
