@@ -176,5 +176,17 @@ TEST(EtcdRolling, ThreeClustersOfThreeEveryMemberOnceLeaderLastNoFailedWrite) {
   ExpectLeaderLast(etcd, journal, leaders, kClusters);
 }
 
+// The writer's keys and values reach etcd's JSON gateway as base64 (RFC 4648 test vectors).
+TEST(EtcdWriter, Base64MatchesRfc4648) {
+  EXPECT_EQ(Base64(""), "");
+  EXPECT_EQ(Base64("f"), "Zg==");
+  EXPECT_EQ(Base64("fo"), "Zm8=");
+  EXPECT_EQ(Base64("foo"), "Zm9v");
+  EXPECT_EQ(Base64("foob"), "Zm9vYg==");
+  EXPECT_EQ(Base64("fooba"), "Zm9vYmE=");
+  EXPECT_EQ(Base64("foobar"), "Zm9vYmFy");
+  EXPECT_EQ(Base64(std::string("\xff\x00", 2)), "/wA=");
+}
+
 }  // namespace
 }  // namespace shardctl::testing
