@@ -30,7 +30,10 @@ std::string Base64(const std::string& bytes) {
 }
 
 EtcdWriter::EtcdWriter(std::vector<EtcdEndpoints> clusters, EtcdWriterOptions options)
-    : clusters_(std::move(clusters)), options_(options), ok_(clusters_.size()) {
+    : clusters_(std::move(clusters)),
+      options_(options),
+      ok_(clusters_.size()),
+      preferred_(clusters_.size()) {
   for (size_t c = 0; c < clusters_.size(); ++c) {
     threads_.emplace_back([this, c] { Loop(static_cast<int>(c)); });
   }
@@ -63,8 +66,8 @@ std::vector<EtcdWriter::Failure> EtcdWriter::failures() const {
   return failures_;
 }
 
-/// The attempts of one put, shared with their threads (which may outlive the put by up to its
-/// deadline; the loop joins them).
+/// The attempts of one put, shared with their threads (a slow attempt may still run after
+/// another accepted; the put joins them all by its deadline).
 struct EtcdWriter::Attempts {
   std::mutex mu;
   std::condition_variable cv;
@@ -72,51 +75,53 @@ struct EtcdWriter::Attempts {
   bool ok = false;                   // guarded by mu
   size_t winner = 0;                 // guarded by mu
   std::string why;                   // guarded by mu: the last failure
-  std::vector<std::thread> threads;  // touched by Put's thread only
+  std::vector<std::thread> threads;  // touched by the put's own thread only
   std::string body;
   Clock::time_point deadline;
 };
 
 void EtcdWriter::Loop(int cluster) {
-  size_t preferred = 0;
   auto next = Clock::now();
-  std::vector<std::shared_ptr<Attempts>> inflight;
+  std::vector<InFlight> puts;
   for (int64_t seq = 0; !stop_; ++seq) {
-    const auto due = std::chrono::system_clock::now();
-    std::string why;
-    Reap(&inflight, /*all=*/false);
-    if (Put(cluster, seq, &preferred, &why, &inflight)) {
-      ok_[cluster]++;
-    } else {
-      int64_t ms =
-          std::chrono::duration_cast<std::chrono::milliseconds>(due.time_since_epoch()).count();
-      std::lock_guard<std::mutex> l(mu_);
-      failures_.push_back({cluster, ms, why});
-    }
+    auto done = std::make_shared<std::atomic<bool>>(false);
+    puts.push_back({std::thread([this, cluster, seq, done] {
+                      PutAndCount(cluster, seq);
+                      *done = true;
+                    }),
+                    done});
+    Reap(&puts, /*all=*/false);
     next += options_.interval;
-    const auto now = Clock::now();
-    while (next < now) next += options_.interval;  // skip ticks missed by a slow put
     while (!stop_ && Clock::now() < next) {
       std::this_thread::sleep_for(
           std::min<Clock::duration>(next - Clock::now(), options_.interval));
     }
   }
-  Reap(&inflight, /*all=*/true);
+  Reap(&puts, /*all=*/true);
 }
 
-void EtcdWriter::Reap(std::vector<std::shared_ptr<Attempts>>* inflight, bool all) {
-  auto finished = [all](const std::shared_ptr<Attempts>& a) {
-    std::lock_guard<std::mutex> l(a->mu);
-    return all || a->pending == 0;
-  };
-  for (auto it = inflight->begin(); it != inflight->end();) {
-    if (!finished(*it)) {
+void EtcdWriter::Reap(std::vector<InFlight>* puts, bool all) {
+  for (auto it = puts->begin(); it != puts->end();) {
+    if (!all && !*it->done) {
       ++it;
       continue;
     }
-    for (std::thread& t : (*it)->threads) t.join();
-    it = inflight->erase(it);
+    it->thread.join();
+    it = puts->erase(it);
   }
+}
+
+void EtcdWriter::PutAndCount(int cluster, int64_t seq) {
+  const auto due = std::chrono::system_clock::now();
+  std::string why;
+  if (Put(cluster, seq, &why)) {
+    ok_[cluster]++;
+    return;
+  }
+  int64_t ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(due.time_since_epoch()).count();
+  std::lock_guard<std::mutex> l(mu_);
+  failures_.push_back({cluster, ms, why});
 }
 
 void EtcdWriter::Launch(const std::shared_ptr<Attempts>& a, const std::string& endpoint,
@@ -148,16 +153,15 @@ void EtcdWriter::Launch(const std::shared_ptr<Attempts>& a, const std::string& e
   });
 }
 
-bool EtcdWriter::Put(int cluster, int64_t seq, size_t* preferred, std::string* why,
-                     std::vector<std::shared_ptr<Attempts>>* inflight) const {
+bool EtcdWriter::Put(int cluster, int64_t seq, std::string* why) {
   const EtcdEndpoints& eps = clusters_[cluster];
+  const size_t first = preferred_[cluster].load();
   auto a = std::make_shared<Attempts>();
   a->body = "{\"key\":\"" + Base64("shardctl-writer/" + std::to_string(cluster)) +
             "\",\"value\":\"" + Base64(std::to_string(seq)) + "\"}";
   a->deadline = Clock::now() + options_.deadline;
-  bool ok = false;
   for (size_t next = 0; a->deadline - Clock::now() > std::chrono::milliseconds(10);) {
-    Launch(a, eps[(*preferred + next) % eps.size()], (*preferred + next) % eps.size());
+    Launch(a, eps[(first + next) % eps.size()], (first + next) % eps.size());
     ++next;
     std::unique_lock<std::mutex> l(a->mu);
     const auto hedge = std::min(a->deadline, Clock::now() + options_.hedge_after);
@@ -168,14 +172,15 @@ bool EtcdWriter::Put(int cluster, int64_t seq, size_t* preferred, std::string* w
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
   }
+  bool ok = false;
   {
     std::unique_lock<std::mutex> l(a->mu);
     a->cv.wait_until(l, a->deadline, [&] { return a->ok || a->pending == 0; });
     ok = a->ok;
-    if (ok) *preferred = a->winner;
+    if (ok) preferred_[cluster] = a->winner;
     *why = a->why.empty() ? "no endpoint replied in time" : a->why;
   }
-  inflight->push_back(a);  // its slower attempts end by the deadline; the loop joins them
+  for (std::thread& t : a->threads) t.join();  // each ends by the deadline (its timeouts)
   return ok;
 }
 

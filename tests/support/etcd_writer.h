@@ -24,12 +24,13 @@ struct EtcdWriterOptions {
   std::chrono::milliseconds hedge_after{300};  // no reply yet: also try the next endpoint
 };
 
-/// One thread per cluster, started by the constructor, stopped by Stop() or the destructor.
-/// Each tick puts key "shardctl-writer/<cluster>" (value: the tick's sequence number) through the
+/// One ticking thread per cluster, started by the constructor, stopped by Stop() or the
+/// destructor. Every tick starts a put of key "shardctl-writer/<cluster>" (value: the tick's
+/// sequence number) in its own thread, so a slow put never delays the next one: it goes to the
 /// endpoint that last accepted; when that one refuses, or has not replied after `hedge_after`,
-/// the next endpoint is tried as well (the first in-flight attempt keeps running), and so on
-/// until one accepts or the deadline passes. A client sees what an etcd client with failover
-/// sees. Ticks missed while a put was in flight are skipped, not bunched up. Thread-safe.
+/// the next endpoint is tried as well (the first attempt keeps running), and so on until one
+/// accepts or the deadline passes. A client sees what an etcd client with failover sees.
+/// Thread-safe.
 class EtcdWriter {
  public:
   struct Failure {
@@ -52,17 +53,23 @@ class EtcdWriter {
 
  private:
   struct Attempts;
+  struct InFlight {
+    std::thread thread;
+    std::shared_ptr<std::atomic<bool>> done;
+  };
   void Loop(int cluster);
-  bool Put(int cluster, int64_t seq, size_t* preferred, std::string* why,
-           std::vector<std::shared_ptr<Attempts>>* inflight) const;
-  /// Joins the threads of finished puts (all: of every put; they end by their deadlines).
-  static void Reap(std::vector<std::shared_ptr<Attempts>>* inflight, bool all);
+  /// One put, counted as ok or failed; returns by its deadline.
+  void PutAndCount(int cluster, int64_t seq);
+  bool Put(int cluster, int64_t seq, std::string* why);
   void Launch(const std::shared_ptr<Attempts>& a, const std::string& endpoint, size_t index) const;
+  /// Joins the puts that finished (all: every put; each ends by its deadline).
+  static void Reap(std::vector<InFlight>* puts, bool all);
 
   const std::vector<EtcdEndpoints> clusters_;
   const EtcdWriterOptions options_;
   std::atomic<bool> stop_{false};
   std::vector<std::atomic<int64_t>> ok_;
+  std::vector<std::atomic<size_t>> preferred_;  // per cluster: the endpoint that last accepted
   std::vector<std::thread> threads_;
 
   mutable std::mutex mu_;
