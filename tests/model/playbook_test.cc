@@ -41,6 +41,9 @@ TEST(PlaybookTest, ShippedPlaybooksParse) {
   }
   auto h = LoadPlaybook(testing::SourceDir() + "/playbooks/harmony-recover.json");
   EXPECT_EQ(h->shard_order, (std::vector<int>{3, 0, 2, 1}));
+  auto etcd = LoadPlaybook(testing::SourceDir() + "/playbooks/etcd.json");
+  ASSERT_TRUE(etcd.ok()) << etcd.status().ToString();
+  EXPECT_EQ(etcd->quorum.Required(3), 2);  // Raft: a 3-member cluster survives one member down
 }
 
 TEST(PlaybookTest, SecondsBecomeMilliseconds) {
