@@ -14,10 +14,13 @@ namespace shardctl {
 namespace {
 
 constexpr size_t kChunk = 32 * 1024;
-// Idle wait while tunnels exist: bounds how long bytes libssh pulled in for one channel while
-// reading another can sit unnoticed (libssh buffers are invisible to poll).
+// Wait while bytes moved in the last kBusyWindow: bounds how long bytes libssh pulled in for one
+// channel while reading another can sit unnoticed (its buffers are invisible to poll). Once
+// nothing moved for that long, every buffer has been looked at since: sleep until the sockets
+// say otherwise.
 constexpr int kBusyPollMs = 10;
 constexpr int kIdlePollMs = 1000;
+constexpr auto kBusyWindow = std::chrono::milliseconds(200);
 
 void SetNonBlocking(int fd) { fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK); }
 
@@ -101,6 +104,7 @@ void BastionLink::Run() {
     Die("cannot set up polling");
     return;
   }
+  auto last_moved = std::chrono::steady_clock::now();
   while (true) {
     {
       std::lock_guard<std::mutex> lock(mu_);
@@ -113,9 +117,11 @@ void BastionLink::Run() {
     bool moved = Pass();
     if (ssh_is_connected(session_) == 0 || (ssh_get_status(session_) & SSH_CLOSED_ERROR)) {
       const char* err = ssh_get_error(session_);
-      Die(err != nullptr && *err != '\0' ? err : "connection to the bastion lost");
+      Die(err != nullptr && *err != '\0' ? err : "connection closed");
     }
-    if (!moved) WaitForWork(!bridges_.empty() || !opening_.empty());
+    auto now = std::chrono::steady_clock::now();
+    if (moved) last_moved = now;
+    if (!moved) WaitForWork(!opening_.empty() || now - last_moved < kBusyWindow);
   }
 }
 

@@ -32,9 +32,7 @@ TEST(InventoryCliTest, IniAndYamlImportToTheSameValidInventoryAndExportRoundTrip
   EXPECT_EQ(from_ini, from_yaml);
   EXPECT_EQ(from_ini["shards"].size(), 4u);
   std::string out;
-  ASSERT_EQ(
-      RunCommand({Shardctl(), "validate", "-i", dir.path() + "/ini.json", "-F", "none"}, &out), 0)
-      << out;
+  ASSERT_EQ(RunCommand({Shardctl(), "validate", "-i", dir.path() + "/ini.json"}, &out), 0) << out;
   EXPECT_NE(out.find("4 shards, 6 nodes"), std::string::npos) << out;
   for (std::string name : {"back.ini", "back.yml"}) {
     ASSERT_EQ(RunCommand({Shardctl(), "inventory", "export", "-i", dir.path() + "/ini.json",
