@@ -192,9 +192,18 @@ void BastionLink::Finish(Request& r, Status status) {
 }
 
 bool BastionLink::PumpBridge(Bridge& b, bool* moved) {
-  char buf[kChunk];
-  bool broken = false;
+  bool broken = !ChannelToFd(b, moved) || !FdToChannel(b, moved);
+  bool finished = b.fd_eof && b.channel_eof && b.to_fd.empty();
+  if (broken || finished || (b.fd_eof && ssh_channel_is_closed(b.channel))) {
+    CloseBridge(b.channel, b.fd);
+    return false;
+  }
+  return true;
+}
+
+bool BastionLink::ChannelToFd(Bridge& b, bool* moved) {
   if (b.to_fd.empty() && !b.channel_eof) {
+    char buf[kChunk];
     int n = ssh_channel_read_nonblocking(b.channel, buf, sizeof buf, 0);
     if (n > 0) {
       b.to_fd.assign(buf, static_cast<size_t>(n));
@@ -203,7 +212,7 @@ bool BastionLink::PumpBridge(Bridge& b, bool* moved) {
       b.channel_eof = true;
       *moved = true;
     } else if (n == SSH_ERROR) {
-      broken = true;
+      return false;
     }
   }
   if (!b.to_fd.empty()) {
@@ -212,14 +221,19 @@ bool BastionLink::PumpBridge(Bridge& b, bool* moved) {
       b.to_fd.erase(0, static_cast<size_t>(w));
       *moved = true;
     } else if (w < 0 && errno != EAGAIN && errno != EWOULDBLOCK) {
-      broken = true;  // the node's session closed its end
+      return false;  // the node's session closed its end
     }
   }
   if (b.channel_eof && b.to_fd.empty() && !b.fd_shut) {
     shutdown(b.fd, SHUT_WR);
     b.fd_shut = true;
   }
+  return true;
+}
+
+bool BastionLink::FdToChannel(Bridge& b, bool* moved) {
   if (!b.fd_eof && b.to_channel.empty()) {
+    char buf[kChunk];
     ssize_t n = recv(b.fd, buf, sizeof buf, MSG_DONTWAIT);
     if (n > 0) {
       b.to_channel.assign(buf, static_cast<size_t>(n));
@@ -229,26 +243,19 @@ bool BastionLink::PumpBridge(Bridge& b, bool* moved) {
       ssh_channel_send_eof(b.channel);
       *moved = true;
     } else if (errno != EAGAIN && errno != EWOULDBLOCK) {
-      broken = true;
+      return false;
     }
   }
   if (!b.to_channel.empty() && !ssh_channel_is_closed(b.channel)) {
     uint32_t window = ssh_channel_window_size(b.channel);
-    if (window > 0) {
-      uint32_t len = std::min<uint32_t>(window, static_cast<uint32_t>(b.to_channel.size()));
-      int w = ssh_channel_write(b.channel, b.to_channel.data(), len);
-      if (w > 0) {
-        b.to_channel.erase(0, static_cast<size_t>(w));
-        *moved = true;
-      } else if (w == SSH_ERROR) {
-        broken = true;
-      }
+    if (window == 0) return true;
+    uint32_t len = std::min<uint32_t>(window, static_cast<uint32_t>(b.to_channel.size()));
+    int w = ssh_channel_write(b.channel, b.to_channel.data(), len);
+    if (w == SSH_ERROR) return false;
+    if (w > 0) {
+      b.to_channel.erase(0, static_cast<size_t>(w));
+      *moved = true;
     }
-  }
-  bool finished = b.fd_eof && b.channel_eof && b.to_fd.empty();
-  if (broken || finished || (b.fd_eof && ssh_channel_is_closed(b.channel))) {
-    CloseBridge(b.channel, b.fd);
-    return false;
   }
   return true;
 }

@@ -67,6 +67,9 @@ class BastionLink {
   void Finish(Request& r, Status status);
   /// Moves bytes of one bridge; false when it is finished or broken (then it is closed).
   bool PumpBridge(Bridge& b, bool* moved);
+  /// Each direction of PumpBridge; false when the bridge broke.
+  bool ChannelToFd(Bridge& b, bool* moved);
+  bool FdToChannel(Bridge& b, bool* moved);
   void WaitForWork(bool busy);
   void Die(const std::string& why);
   void Wake();
