@@ -4,8 +4,8 @@
 set -euo pipefail
 
 packages=(g++ cmake ninja-build pkg-config git libssh-dev libboost-program-options-dev
-  nlohmann-json3-dev libspdlog-dev libgtest-dev libcpp-httplib-dev openssh-server
-  openssh-client curl ca-certificates etcd-server etcd-client)
+  nlohmann-json3-dev libspdlog-dev libgtest-dev libcpp-httplib-dev libyaml-cpp-dev openssh-server
+  openssh-client curl ca-certificates etcd-server etcd-client dpkg-dev file)
 
 missing=()
 for p in "${packages[@]}"; do

@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/command.h"
+#include "model/ssh_resolve.h"
 #include "run/renderers.h"
 
 namespace shardctl::cli {
@@ -93,8 +94,11 @@ void AddOutputOptions(po::options_description* d, CommonOptions* o) {
 }
 
 void AddSshOptions(po::options_description* d, CommonOptions* o) {
-  d->add_options()("known-hosts", po::value(&o->known_hosts)->value_name("FILE"),
-                   "known_hosts file to check host keys against (default: the inventory's)")(
+  d->add_options()("ssh-config,F", po::value(&o->ssh_config)->value_name("FILE"),
+                   "ssh_config to read (default: the inventory's ssh.config, else ~/.ssh/config; "
+                   "'none' reads none)")(
+      "known-hosts", po::value(&o->known_hosts)->value_name("FILE"),
+      "known_hosts file to check host keys against (default: the inventory's)")(
       "accept-new-host-keys", po::bool_switch(&o->accept_new_host_keys),
       "record host keys never seen before (like OpenSSH accept-new); changed keys are "
       "always refused")("jobs,j", po::value(&o->jobs)->value_name("N")->default_value(0),
@@ -168,6 +172,10 @@ Result<Inventory> LoadInventoryOrReport(const CommonOptions& o) {
   if (!inv.ok()) {
     PrintError(inv.status());
     return inv.status();
+  }
+  if (Status st = ResolveSsh(&*inv, o.ssh_config); !st.ok()) {
+    PrintError(st);
+    return st;
   }
   if (!o.known_hosts.empty()) {
     for (Shard& s : inv->shards) {

@@ -28,6 +28,7 @@ struct CommonOptions {
   std::string log_format = "text";
   int verbose = 0;
   std::string known_hosts;  // overrides the inventory's known_hosts when set
+  std::string ssh_config;   // -F: ssh_config file instead of the inventory's or ~/.ssh/config
   bool accept_new_host_keys = false;
   std::string state_dir;
   bool yes = false;
@@ -51,7 +52,7 @@ void AddPlaybookOption(po::options_description* d, CommonOptions* o);
 void AddSelectionOptions(po::options_description* d, CommonOptions* o);
 /// --output, --log-format, -v.
 void AddOutputOptions(po::options_description* d, CommonOptions* o);
-/// --known-hosts, --accept-new-host-keys, -j, --connect-timeout.
+/// -F, --known-hosts, --accept-new-host-keys, -j, --connect-timeout.
 void AddSshOptions(po::options_description* d, CommonOptions* o);
 /// --yes, --dry-run, --state-dir.
 void AddActionOptions(po::options_description* d, CommonOptions* o);
@@ -78,7 +79,8 @@ bool ParseCommandLine(const std::vector<std::string>& args, const po::options_de
 /// The process's cancellation token (Ctrl-C); installed by main.
 CancelToken* GlobalCancel();
 
-/// Loads the inventory named by -i; prints the error (file, JSON path, reason) on failure.
+/// Loads the inventory named by -i and applies ssh_config (-F) and jump hosts to it; prints the
+/// error (file, JSON path or config line, reason) on failure.
 Result<Inventory> LoadInventoryOrReport(const CommonOptions& o);
 
 /// Loads the playbook named by -p and checks it against inv; prints the error on failure.

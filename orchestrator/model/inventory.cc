@@ -7,6 +7,7 @@
 #include <set>
 
 #include "model/json_reader.h"
+#include "model/ssh_config.h"
 
 namespace shardctl {
 namespace {
@@ -52,27 +53,40 @@ Status ReadVars(const JsonAt& at, Vars* vars) {
   return Status::Ok();
 }
 
-// Reads the SSH fields shared by defaults.ssh and a node into *t; absent keys keep *t.
+// Reads the SSH fields shared by defaults.ssh, shard.ssh and a node into *t; absent keys keep
+// *t. Present ones are marked explicit (they beat ssh_config).
 Status ReadSshFields(const JsonAt& at, SshTarget* t) {
   if (at.Has("user")) {
     auto v = at["user"].String();
     if (!v.ok()) return v.status();
     t->user = *v;
+    t->explicit_fields |= kSshUser;
   }
   if (at.Has("port")) {
     auto v = at["port"].Int(1, 65535);
     if (!v.ok()) return v.status();
     t->port = static_cast<int>(*v);
+    t->explicit_fields |= kSshPort;
   }
   if (at.Has("identity_file")) {
     auto v = at["identity_file"].String();
     if (!v.ok()) return v.status();
     t->identity_file = ExpandHome(*v);
+    t->explicit_fields |= kSshIdentity;
   }
   if (at.Has("known_hosts")) {
     auto v = at["known_hosts"].String();
     if (!v.ok()) return v.status();
     t->known_hosts = ExpandHome(*v);
+    t->explicit_fields |= kSshKnownHosts;
+  }
+  if (at.Has("jump")) {
+    auto v = at["jump"].String();
+    if (!v.ok()) return v.status();
+    auto spec = ParseJumpSpec(*v, at["jump"].Where());
+    if (*v != "none" && !spec.ok()) return spec.status();
+    t->jump = *v;
+    t->explicit_fields |= kSshJump;
   }
   return Status::Ok();
 }
@@ -89,19 +103,26 @@ Status ReadDefaults(const JsonAt& root, Defaults* d) {
   JsonAt at = root["defaults"];
   SHARDCTL_RETURN_IF_ERROR(at.OnlyKeys({"ssh", "vars"}));
   if (at.Has("ssh")) {
-    SHARDCTL_RETURN_IF_ERROR(at["ssh"].OnlyKeys({"user", "port", "identity_file", "known_hosts"}));
+    SHARDCTL_RETURN_IF_ERROR(
+        at["ssh"].OnlyKeys({"user", "port", "identity_file", "known_hosts", "jump", "config"}));
     SHARDCTL_RETURN_IF_ERROR(ReadSshFields(at["ssh"], &d->ssh));
+    if (at["ssh"].Has("config")) {
+      auto v = at["ssh"]["config"].String();
+      if (!v.ok()) return v.status();
+      d->ssh.config = ExpandHome(*v);
+    }
   }
   if (at.Has("vars")) SHARDCTL_RETURN_IF_ERROR(ReadVars(at["vars"], &d->vars));
   return Status::Ok();
 }
 
-Result<Node> ReadNode(const JsonAt& at, const Defaults& d, const Vars& shard_vars, int shard) {
-  SHARDCTL_RETURN_IF_ERROR(at.OnlyKeys(
-      {"name", "host", "port", "user", "identity_file", "known_hosts", "voting_power", "vars"}));
+Result<Node> ReadNode(const JsonAt& at, const Defaults& d, const SshTarget& shard_ssh,
+                      const Vars& shard_vars, int shard) {
+  SHARDCTL_RETURN_IF_ERROR(at.OnlyKeys({"name", "host", "port", "user", "identity_file",
+                                        "known_hosts", "jump", "voting_power", "vars"}));
   Node n;
   n.shard = shard;
-  n.ssh = d.ssh;
+  n.ssh = shard_ssh;
   if (!at.Has("name")) return at.Error("missing \"name\" (a unique node name)");
   auto name = at["name"].String();
   if (!name.ok()) return name.status();
@@ -135,7 +156,7 @@ Result<Node> ReadNode(const JsonAt& at, const Defaults& d, const Vars& shard_var
 }
 
 Result<Shard> ReadShard(const JsonAt& at, const Defaults& d, std::set<std::string>* names) {
-  SHARDCTL_RETURN_IF_ERROR(at.OnlyKeys({"id", "nodes", "vars"}));
+  SHARDCTL_RETURN_IF_ERROR(at.OnlyKeys({"id", "ssh", "nodes", "vars"}));
   if (!at.Has("id")) return at.Error("missing \"id\" (the shard number)");
   auto id = at["id"].Int(0, 1'000'000);
   if (!id.ok()) return id.status();
@@ -143,6 +164,12 @@ Result<Shard> ReadShard(const JsonAt& at, const Defaults& d, std::set<std::strin
   s.id = static_cast<int>(*id);
   Vars shard_vars;
   if (at.Has("vars")) SHARDCTL_RETURN_IF_ERROR(ReadVars(at["vars"], &shard_vars));
+  SshTarget shard_ssh = d.ssh;
+  if (at.Has("ssh")) {
+    SHARDCTL_RETURN_IF_ERROR(
+        at["ssh"].OnlyKeys({"user", "port", "identity_file", "known_hosts", "jump"}));
+    SHARDCTL_RETURN_IF_ERROR(ReadSshFields(at["ssh"], &shard_ssh));
+  }
   if (!at.Has("nodes")) return at.Error("missing \"nodes\" for shard " + std::to_string(s.id));
   JsonAt nodes = at["nodes"];
   SHARDCTL_RETURN_IF_ERROR(nodes.RequireArray());
@@ -150,7 +177,7 @@ Result<Shard> ReadShard(const JsonAt& at, const Defaults& d, std::set<std::strin
     return nodes.Expected("at least one node in shard " + std::to_string(s.id));
   }
   for (size_t i = 0; i < nodes.value().size(); ++i) {
-    auto n = ReadNode(nodes[i], d, shard_vars, s.id);
+    auto n = ReadNode(nodes[i], d, shard_ssh, shard_vars, s.id);
     if (!n.ok()) return n.status();
     if (!names->insert(n->name).second) {
       return nodes[i]["name"].Error("duplicate node name \"" + n->name +

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <map>
+#include <memory>
 #include <nlohmann/json_fwd.hpp>
 #include <string>
 #include <vector>
@@ -11,6 +12,16 @@
 
 namespace shardctl {
 
+/// Bits of SshTarget::explicit_fields: which fields the inventory itself set (they beat
+/// ssh_config).
+enum SshField : unsigned {
+  kSshUser = 1,
+  kSshPort = 2,
+  kSshIdentity = 4,
+  kSshKnownHosts = 8,
+  kSshJump = 16,
+};
+
 /// How to reach a node over SSH. Paths are already ~-expanded.
 struct SshTarget {
   std::string host;
@@ -18,6 +29,13 @@ struct SshTarget {
   std::string user;
   std::string identity_file;  // empty: use ssh-agent
   std::string known_hosts;    // required: host keys are always checked
+  std::string config;         // ssh_config file the inventory names ("" : the default)
+  std::string jump;           // "[user@]host[:port]" of a bastion; "" or "none": direct
+  /// The bastion to tunnel through, filled by ResolveSsh (model/ssh_resolve.h); null: direct.
+  std::shared_ptr<const SshTarget> via;
+  int connect_timeout_ms = 0;    // from ssh_config ConnectTimeout; 0: the command's default
+  int keepalive_ms = 0;          // from ssh_config ServerAliveInterval; 0: the command's default
+  unsigned explicit_fields = 0;  // SshField bits
 };
 
 /// Template variables: strings or numbers, rendered as strings.

@@ -3,6 +3,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include <cstdlib>
 #include <memory>
@@ -55,6 +56,10 @@ Status SetOptions(ssh_session s, const Node& node, const SshConnectParams& p) {
             ssh_options_set(s, SSH_OPTIONS_NODELAY, &nodelay) == SSH_OK;
   if (ok && !node.ssh.user.empty()) {
     ok = ssh_options_set(s, SSH_OPTIONS_USER, node.ssh.user.c_str()) == SSH_OK;
+  }
+  if (ok && p.fd >= 0) {
+    socket_t fd = p.fd;
+    ok = ssh_options_set(s, SSH_OPTIONS_FD, &fd) == SSH_OK;
   }
   if (!ok) return Status::Invalid(Where(node) + ": bad SSH option: " + ssh_get_error(s));
   SetSessionTimeout(s, p.timeout);
@@ -197,19 +202,29 @@ void SetSessionTimeout(ssh_session session, Duration d) {
 Result<ssh_session> ConnectSsh(const Node& node, const SshConnectParams& params) {
   static std::once_flag init_once;
   std::call_once(init_once, [] { ssh_init(); });
+  auto close_fd = [&] {
+    if (params.fd >= 0) close(params.fd);
+  };
   if (params.known_hosts.empty()) {
+    close_fd();
     return Status::Invalid(node.name +
                            ": no known_hosts file configured; host keys are always "
                            "checked (set ssh.known_hosts in the inventory)");
   }
   SessionPtr s(ssh_new());
-  if (!s) return Status::Internal("ssh_new failed (out of memory?)");
-  SHARDCTL_RETURN_IF_ERROR(SetOptions(s.get(), node, params));
+  if (!s) {
+    close_fd();
+    return Status::Internal("ssh_new failed (out of memory?)");
+  }
+  if (Status st = SetOptions(s.get(), node, params); !st.ok()) {
+    close_fd();  // ssh_connect never adopted it
+    return st;
+  }
   if (ssh_connect(s.get()) != SSH_OK) {
     return Status::Unreachable(Where(node) + ": " + ssh_get_error(s.get()));
   }
   SHARDCTL_RETURN_IF_ERROR(CheckHostKey(s.get(), node, params));
-  SetKeepalive(s.get(), params.keepalive);
+  if (params.fd < 0) SetKeepalive(s.get(), params.keepalive);
   SHARDCTL_RETURN_IF_ERROR(node.ssh.identity_file.empty() ? AuthWithAgent(s.get(), node)
                                                           : AuthWithIdentity(s.get(), node));
   return s.release();

@@ -17,12 +17,15 @@ struct SshConnectParams {
   Duration keepalive{15000};          // TCP keepalive idle time and probe interval; 0 turns it off
   std::string known_hosts;            // file holding the trusted host keys (required)
   bool accept_new_host_keys = false;  // record UNKNOWN keys there (never CHANGED ones)
+  /// A connected socket to run the session over (a bastion tunnel) instead of dialling
+  /// node.ssh.host; ConnectSsh takes it over (closes it on failure). -1: dial.
+  int fd = -1;
 };
 
-/// Connects to node.ssh, checks the server's host key against params.known_hosts (never the
-/// user's ~/.ssh/config or the system files), and authenticates with node.ssh.identity_file
-/// (never prompting, even for an encrypted key) or, when that is empty, with ssh-agent.
-/// On success the caller owns the session (ssh_disconnect + ssh_free). Errors:
+/// Connects to node.ssh (or runs over params.fd), checks the server's host key against
+/// params.known_hosts (never the user's ~/.ssh/config or the system files), and authenticates with
+/// node.ssh.identity_file (never prompting, even for an encrypted key) or, when that is empty, with
+/// ssh-agent. On success the caller owns the session (ssh_disconnect + ssh_free). Errors:
 ///   kUnreachable  TCP connect or key exchange failed or timed out;
 ///   kHostKey      unknown/changed/other host key: the message holds the server's
 ///                 "SHA256:..." fingerprint, the known_hosts path and what to do;

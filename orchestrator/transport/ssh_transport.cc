@@ -118,21 +118,23 @@ bool SshTransport::Connect(NodeSession& ns, const Node& node, const ExecOptions&
     return false;
   }
   *deadline += Now() - queued;
-  SshConnectParams params;
-  params.timeout = std::min(options_.connect_timeout, *deadline - Now());
-  params.keepalive = options_.keepalive_interval;
-  params.known_hosts =
-      options_.known_hosts_override.empty() ? node.ssh.known_hosts : options_.known_hosts_override;
-  params.accept_new_host_keys = options_.accept_new_host_keys;
-  Result<ssh_session> session = params.timeout > Duration(0)
-                                    ? ConnectSsh(node, params)
-                                    : Result<ssh_session>(Status::Timeout("no time left"));
+  SshConnectParams params = ParamsFor(node.ssh, *deadline);
+  Result<ssh_session> session = Result<ssh_session>(Status::Timeout("no time left"));
+  if (params.timeout > Duration(0)) {
+    Result<int> tunnel = node.ssh.via ? TunnelFor(node, params, *deadline) : Result<int>(-1);
+    if (tunnel.ok()) {
+      params.fd = *tunnel;
+      session = ConnectSsh(node, params);
+    } else {
+      session = tunnel.status();
+    }
+  }
   handshakes_.Release();
   if (!session.ok()) {
     ExecResult::Outcome outcome = OutcomeFor(session.status().code());
     // A connect cut short by the command's own deadline is the command timing out.
     if (outcome == ExecResult::Outcome::kUnreachable && Now() >= *deadline &&
-        params.timeout < options_.connect_timeout) {
+        params.timeout < ConnectTimeoutFor(node.ssh)) {
       outcome = ExecResult::Outcome::kTimedOut;
     }
     *failure = Failure(outcome, session.status().message());
@@ -143,15 +145,80 @@ bool SshTransport::Connect(NodeSession& ns, const Node& node, const ExecOptions&
   return true;
 }
 
+SshConnectParams SshTransport::ParamsFor(const SshTarget& target, TimePoint deadline) const {
+  SshConnectParams params;
+  params.timeout = std::min(ConnectTimeoutFor(target), deadline - Now());
+  params.keepalive =
+      target.keepalive_ms > 0 ? Duration(target.keepalive_ms) : options_.keepalive_interval;
+  params.known_hosts =
+      options_.known_hosts_override.empty() ? target.known_hosts : options_.known_hosts_override;
+  params.accept_new_host_keys = options_.accept_new_host_keys;
+  return params;
+}
+
+Duration SshTransport::ConnectTimeoutFor(const SshTarget& target) const {
+  return target.connect_timeout_ms > 0 ? Duration(target.connect_timeout_ms)
+                                       : options_.connect_timeout;
+}
+
+Result<int> SshTransport::TunnelFor(const Node& node, const SshConnectParams& node_params,
+                                    TimePoint deadline) {
+  auto link = LinkFor(*node.ssh.via, node_params);
+  if (!link.ok()) return link.status();
+  auto fd = (*link)->OpenTunnel(node.ssh.host, node.ssh.port, deadline);
+  if (!fd.ok() && fd.status().code() == Status::Code::kTimeout) {
+    return Status::Unreachable(node.name + ": " + fd.status().message());
+  }
+  return fd;
+}
+
+Result<BastionLink*> SshTransport::LinkFor(const SshTarget& via,
+                                           const SshConnectParams& node_params) {
+  const std::string key = via.user + "@" + KnownHostsName(via);
+  std::shared_ptr<BastionSlot> slot;
+  {
+    std::lock_guard<std::mutex> lock(map_mu_);
+    auto& s = bastions_[key];
+    if (!s) s = std::make_shared<BastionSlot>();
+    slot = s;
+  }
+  std::lock_guard<std::mutex> lock(slot->mu);
+  if (!slot->failed.ok()) return slot->failed;
+  if (slot->link) {
+    std::string dead = slot->link->dead_reason();
+    if (dead.empty()) return slot->link.get();
+    return Status::Unreachable("bastion " + key + ": " + dead);
+  }
+  Node bastion;
+  bastion.name = "bastion " + key;
+  bastion.ssh = via;
+  bastion.ssh.via.reset();
+  SshConnectParams params = ParamsFor(via, Now() + node_params.timeout);
+  auto session = ConnectSsh(bastion, params);
+  if (!session.ok()) {
+    slot->failed = session.status().Annotate("bastion " + key + ": ");
+    return slot->failed;
+  }
+  slot->link = std::make_unique<BastionLink>(*session, key);
+  ++bastion_sessions_opened_;
+  return slot->link.get();
+}
+
 void SshTransport::CloseAll() {
   std::map<std::string, std::shared_ptr<NodeSession>> all;
+  std::map<std::string, std::shared_ptr<BastionSlot>> bastions;
   {
     std::lock_guard<std::mutex> lock(map_mu_);
     all = sessions_;
+    bastions = bastions_;
   }
   for (auto& [name, ns] : all) {
     std::lock_guard<std::mutex> lock(ns->mu);
     Drop(*ns);
+  }
+  for (auto& [key, slot] : bastions) {
+    std::lock_guard<std::mutex> lock(slot->mu);
+    slot->link.reset();
   }
 }
 

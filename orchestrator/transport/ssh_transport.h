@@ -9,7 +9,9 @@
 #include <mutex>
 #include <string>
 
+#include "transport/bastion_link.h"
 #include "transport/slot_limiter.h"
+#include "transport/ssh_connect.h"
 #include "transport/transport.h"
 
 namespace shardctl {
@@ -36,9 +38,12 @@ int DefaultHandshakeConcurrency();
 
 /// Runs commands over SSH. The first Exec for a node name connects (strict host key check,
 /// key or agent auth, never a prompt) and the session is kept for later calls; a session found
-/// dead is reconnected once. Calls for one node are serialised by a per-node mutex, calls for
-/// different nodes run in parallel. Time spent queued for a handshake slot does not count
-/// against ExecOptions::timeout; connect and run do. Thread-safe.
+/// dead is reconnected once. A node with ssh.via is reached through a direct-tcpip channel on
+/// one kept session per bastion (BastionLink), opened by the first node that needs it; a
+/// bastion that cannot be reached, or dies, fails every node behind it with that reason. Calls for
+/// one node are serialised by a per-node mutex, calls for different nodes run in parallel. Time
+/// spent queued for a handshake slot does not count against ExecOptions::timeout; connect and run
+/// do. Thread-safe.
 class SshTransport : public Transport {
  public:
   explicit SshTransport(SshTransportOptions options = {});
@@ -51,8 +56,10 @@ class SshTransport : public Transport {
   /// Disconnects every kept session (waits for calls in progress on them to end).
   void CloseAll() override;
 
-  /// SSH connections that completed authentication so far (for tests and reports).
+  /// SSH connections to nodes that completed authentication so far (for tests and reports).
   int connections_opened() const { return connections_opened_.load(); }
+  /// Sessions opened to bastions so far.
+  int bastion_sessions_opened() const { return bastion_sessions_opened_.load(); }
 
  private:
   struct NodeSession {
@@ -60,7 +67,18 @@ class SshTransport : public Transport {
     ssh_session session = nullptr;  // guarded by mu
   };
 
+  struct BastionSlot {
+    std::mutex mu;                      // held while connecting
+    std::unique_ptr<BastionLink> link;  // guarded by mu
+    Status failed;                      // guarded by mu: why connecting failed (sticky)
+  };
+
   std::shared_ptr<NodeSession> SessionFor(const std::string& name);
+  /// The tunnel socket to node through its bastion, connecting the bastion first if needed.
+  Result<int> TunnelFor(const Node& node, const SshConnectParams& node_params, TimePoint deadline);
+  Result<BastionLink*> LinkFor(const SshTarget& via, const SshConnectParams& node_params);
+  SshConnectParams ParamsFor(const SshTarget& target, TimePoint deadline) const;
+  Duration ConnectTimeoutFor(const SshTarget& target) const;
   ExecResult ExecLocked(NodeSession& ns, const Node& node, const std::string& command,
                         const ExecOptions& options, TimePoint* deadline);
   /// Connects ns for node, waiting for a handshake slot first (which moves *deadline on by the
@@ -73,7 +91,9 @@ class SshTransport : public Transport {
   SlotLimiter handshakes_;
   std::mutex map_mu_;
   std::map<std::string, std::shared_ptr<NodeSession>> sessions_;  // guarded by map_mu_
+  std::map<std::string, std::shared_ptr<BastionSlot>> bastions_;  // guarded by map_mu_
   std::atomic<int> connections_opened_{0};
+  std::atomic<int> bastion_sessions_opened_{0};
 };
 
 }  // namespace shardctl

@@ -57,7 +57,7 @@ TEST(InventoryTest, UnknownKeyIsRejectedWithPath) {
   j["shards"][0]["nodes"][1]["prot"] = 22;
   EXPECT_EQ(ErrorOf(j),
             "inv.json:/shards/0/nodes/1: unknown key \"prot\" (allowed: name, host, port, user, "
-            "identity_file, known_hosts, voting_power, vars)");
+            "identity_file, known_hosts, jump, voting_power, vars)");
   j = MinimalInventory();
   j["defaults"]["ssh"]["timeout"] = 3;
   EXPECT_NE(ErrorOf(j).find("inv.json:/defaults/ssh: unknown key \"timeout\""), std::string::npos);

@@ -22,14 +22,14 @@ bool Running(pid_t pid) {
 }
 }  // namespace
 
-LocalSshd::LocalSshd() : dir_(temp_.path() + "/ssh") {
+LocalSshd::LocalSshd(const std::string& log_level) : dir_(temp_.path() + "/ssh") {
   // FreePort can race with another test binding the same port: try a few.
   for (int attempt = 0; attempt < 3 && !ok_; ++attempt) {
     port_ = FreePort();
     std::string output;
-    int rc = RunCommand(
-        {Script(), "start", "--dir", dir_, "--port", std::to_string(port_), "--private-home"},
-        &output);
+    int rc = RunCommand({Script(), "start", "--dir", dir_, "--port", std::to_string(port_),
+                         "--private-home", "--log-level", log_level},
+                        &output);
     ok_ = rc == 0;
     running_ = ok_;
     if (!ok_) error_ += "local-sshd start (port " + std::to_string(port_) + "): " + output;
@@ -51,6 +51,16 @@ bool LocalSshd::Stop() {
   }
   running_ = RunCommand({Script(), "stop", "--dir", dir_}) != 0;  // the script's slow, sure path
   return !running_;
+}
+
+int LocalSshd::AcceptedLogins() const {
+  std::string log = ReadFile(dir_ + "/sshd.log");
+  int n = 0;
+  for (size_t at = log.find("Accepted publickey"); at != std::string::npos;
+       at = log.find("Accepted publickey", at + 1)) {
+    ++n;
+  }
+  return n;
 }
 
 Node LocalSshd::MakeNode(const std::string& name, int shard) const {

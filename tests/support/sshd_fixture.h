@@ -14,7 +14,8 @@ namespace shardctl::testing {
 /// leaves ok() false and error() holding the script's output. Not copyable.
 class LocalSshd {
  public:
-  LocalSshd();
+  /// log_level is sshd's LogLevel for sshd.log ("INFO" logs every accepted login).
+  explicit LocalSshd(const std::string& log_level = "ERROR");
   ~LocalSshd();
   LocalSshd(const LocalSshd&) = delete;
   LocalSshd& operator=(const LocalSshd&) = delete;
@@ -32,6 +33,9 @@ class LocalSshd {
 
   /// A node reaching this sshd as root with its key and known_hosts.
   Node MakeNode(const std::string& name, int shard = 0) const;
+
+  /// How many logins sshd.log records as accepted (needs log level INFO or more).
+  int AcceptedLogins() const;
 
   /// Stops sshd early (the destructor then does nothing). Returns true once it is gone.
   bool Stop();

@@ -1,0 +1,155 @@
+#include "model/ssh_config.h"
+
+#include <gtest/gtest.h>
+
+#include "model/inventory.h"
+#include "model/ssh_resolve.h"
+#include "support/test_util.h"
+
+namespace shardctl {
+namespace {
+
+using nlohmann::json;
+
+TEST(SshConfigTest, FirstMatchingValueWinsAndPatternsNegate) {
+  auto cfg = SshConfig::Parse(R"(
+# comment
+Host val-* !val-9
+  HostName 10.1.%h
+  User=validator
+  Port 2222
+  IdentityFile ~/.ssh/val
+  IdentityFile ~/.ssh/second
+Host *
+  User fallback
+  Port 22
+  UserKnownHostsFile "/etc/kh %h"
+  ProxyJump ops@bastion:2200
+  ConnectTimeout 7
+  ServerAliveInterval 30
+  StrictHostKeyChecking no
+)",
+                              "cfg");
+  ASSERT_TRUE(cfg.ok()) << cfg.status().message();
+  SshConfigEntry a = cfg->Lookup("val-1");
+  EXPECT_EQ(a.hostname, "10.1.val-1");
+  EXPECT_EQ(a.user, "validator");
+  EXPECT_EQ(a.port, 2222);
+  EXPECT_EQ(a.identity_file, ExpandHome("~/.ssh/val"));
+  EXPECT_EQ(a.known_hosts, "/etc/kh 10.1.val-1");
+  EXPECT_EQ(a.proxy_jump, "ops@bastion:2200");
+  EXPECT_EQ(a.connect_timeout_s, 7);
+  EXPECT_EQ(a.server_alive_interval_s, 30);
+  SshConfigEntry negated = cfg->Lookup("val-9");
+  EXPECT_FALSE(negated.hostname.has_value());
+  EXPECT_EQ(negated.user, "fallback");
+}
+
+TEST(SshConfigTest, IncludeAndMatchAllApplyOtherMatchBlocksDoNot) {
+  testing::TempDir dir;
+  dir.WriteFile("extra.conf", "Host inc\n  User from-include\n");
+  auto cfg = SshConfig::Parse("Include " + dir.path() +
+                                  "/*.conf\nMatch host x exec true\n  User never\n"
+                                  "Match all\n  Port 2022\n",
+                              "cfg");
+  ASSERT_TRUE(cfg.ok()) << cfg.status().message();
+  EXPECT_EQ(cfg->Lookup("inc").user, "from-include");
+  EXPECT_FALSE(cfg->Lookup("x").user.has_value());
+  EXPECT_EQ(cfg->Lookup("x").port, 2022);
+}
+
+TEST(SshConfigTest, BadValuesNameFileAndLine) {
+  auto cfg = SshConfig::Parse("Host a\n  Port twenty\n", "/etc/cfg");
+  ASSERT_FALSE(cfg.ok());
+  EXPECT_NE(cfg.status().message().find("/etc/cfg:2:"), std::string::npos);
+  EXPECT_NE(cfg.status().message().find("twenty"), std::string::npos);
+  auto missing = SshConfig::Load("/nonexistent/ssh_config");
+  ASSERT_FALSE(missing.ok());
+  EXPECT_NE(missing.status().message().find("/nonexistent/ssh_config"), std::string::npos);
+}
+
+TEST(SshConfigTest, JumpSpecs) {
+  auto j = ParseJumpSpec("ops@bastion.example:2200", "w");
+  ASSERT_TRUE(j.ok());
+  EXPECT_EQ(j->user, "ops");
+  EXPECT_EQ(j->host, "bastion.example");
+  EXPECT_EQ(j->port, 2200);
+  auto bare = ParseJumpSpec("ssh://bastion", "w");
+  ASSERT_TRUE(bare.ok());
+  EXPECT_EQ(bare->port, 0);
+  EXPECT_TRUE(bare->user.empty());
+  EXPECT_FALSE(ParseJumpSpec("a,b", "w").ok());
+  EXPECT_FALSE(ParseJumpSpec("host:99999", "w").ok());
+  EXPECT_FALSE(ParseJumpSpec("bad host", "w").ok());
+}
+
+json Inv(const json& defaults_ssh, const json& node) {
+  return {{"defaults", {{"ssh", defaults_ssh}}}, {"shards", {{{"id", 0}, {"nodes", {node}}}}}};
+}
+
+TEST(SshResolveTest, InventoryFieldsBeatTheConfigWhichFillsTheRest) {
+  testing::TempDir dir;
+  std::string cfg = dir.WriteFile("cfg",
+                                  "Host v1\n  HostName 127.0.0.9\n  User cfguser\n  Port 2200\n"
+                                  "  IdentityFile /k\n  UserKnownHostsFile /kh\n"
+                                  "  ProxyJump jumper@b1:2201\n  ConnectTimeout 3\n"
+                                  "Host b1\n  HostName 127.0.0.8\n  IdentityFile /bk\n");
+  auto inv = ParseInventory(Inv({{"config", cfg}}, {{"name", "v1"}, {"host", "v1"}}), "i.json");
+  ASSERT_TRUE(inv.ok()) << inv.status().message();
+  ASSERT_TRUE(ResolveSsh(&*inv, "").ok());
+  const SshTarget& t = inv->shards[0].nodes[0].ssh;
+  EXPECT_EQ(t.host, "127.0.0.9");
+  EXPECT_EQ(t.user, "cfguser");
+  EXPECT_EQ(t.port, 2200);
+  EXPECT_EQ(t.identity_file, "/k");
+  EXPECT_EQ(t.known_hosts, "/kh");
+  EXPECT_EQ(t.connect_timeout_ms, 3000);
+  ASSERT_TRUE(t.via);
+  EXPECT_EQ(t.via->host, "127.0.0.8");
+  EXPECT_EQ(t.via->user, "jumper");
+  EXPECT_EQ(t.via->port, 2201);
+  EXPECT_EQ(t.via->identity_file, "/bk");
+  EXPECT_EQ(t.via->known_hosts, "/kh");  // the node's, as the bastion's block names none
+  EXPECT_EQ(inv->shards[0].nodes[0].vars.at("node.port"), "2200");
+
+  auto over = ParseInventory(Inv({{"config", cfg}, {"user", "inv"}, {"port", 22}},
+                                 {{"name", "v1"}, {"host", "v1"}, {"jump", "none"}}),
+                             "i.json");
+  ASSERT_TRUE(over.ok()) << over.status().message();
+  ASSERT_TRUE(ResolveSsh(&*over, "").ok());
+  const SshTarget& o = over->shards[0].nodes[0].ssh;
+  EXPECT_EQ(o.user, "inv");
+  EXPECT_EQ(o.port, 22);
+  EXPECT_FALSE(o.via);
+}
+
+TEST(SshResolveTest, FlagConfigBeatsInventoryConfigAndShardJumpApplies) {
+  testing::TempDir dir;
+  std::string a = dir.WriteFile("a", "Host *\n  User from-a\n");
+  std::string b = dir.WriteFile("b", "Host *\n  User from-b\n");
+  json j = Inv({{"config", a}}, {{"name", "v1"}, {"host", "h"}});
+  j["shards"][0]["ssh"] = {{"jump", "b:2222"}};
+  auto inv = ParseInventory(j, "i.json");
+  ASSERT_TRUE(inv.ok()) << inv.status().message();
+  ASSERT_TRUE(ResolveSsh(&*inv, b).ok());
+  const SshTarget& t = inv->shards[0].nodes[0].ssh;
+  EXPECT_EQ(t.user, "from-b");
+  ASSERT_TRUE(t.via);
+  EXPECT_EQ(t.via->host, "b");
+  EXPECT_EQ(t.via->port, 2222);
+  EXPECT_EQ(t.via->user, "from-b");
+  Status missing = ResolveSsh(&*inv, dir.path() + "/nope");
+  EXPECT_FALSE(missing.ok());
+  EXPECT_NE(missing.message().find("nope"), std::string::npos);
+}
+
+TEST(SshResolveTest, BadJumpInInventoryNamesThePath) {
+  auto inv = ParseInventory(Inv(json::object(), {{"name", "v1"}, {"host", "h"}, {"jump", "a,b"}}),
+                            "i.json");
+  ASSERT_FALSE(inv.ok());
+  EXPECT_NE(inv.status().message().find("i.json:/shards/0/nodes/0/jump"), std::string::npos)
+      << inv.status().message();
+}
+
+}  // namespace
+}  // namespace shardctl
