@@ -5,7 +5,7 @@ set -euo pipefail
 
 packages=(g++ cmake ninja-build pkg-config git libssh-dev libboost-program-options-dev
   nlohmann-json3-dev libspdlog-dev libgtest-dev libcpp-httplib-dev openssh-server
-  openssh-client curl ca-certificates)
+  openssh-client curl ca-certificates etcd-server etcd-client)
 
 missing=()
 for p in "${packages[@]}"; do
