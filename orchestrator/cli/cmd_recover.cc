@@ -7,6 +7,7 @@
 
 #include "cli/command.h"
 #include "cli/common.h"
+#include "cli/lease_step.h"
 #include "cli/run_guard.h"
 #include "engine/plan.h"
 #include "engine/recover_engine.h"
@@ -46,6 +47,14 @@ int Finish(const RecoveryReport& report, const CommonOptions& o, const RecoverFl
   }
   if (GlobalCancel()->cancelled()) return kExitCancelled;
   return report.AllHealthy() ? kExitOk : kExitFailed;
+}
+
+// The shards recover may restart: those selected, else all.
+std::vector<int> RecoverShards(const Inventory& inv, const std::vector<int>& selected) {
+  if (!selected.empty()) return selected;
+  std::vector<int> all;
+  for (const Shard& s : inv.shards) all.push_back(s.id);
+  return all;
 }
 
 int Run(const std::vector<std::string>& args) {
@@ -105,6 +114,11 @@ int Run(const std::vector<std::string>& args) {
   int code = kExitOk;
   auto lock = TakeRunLock(state_dir, inv->network, run_id, "shardctl recover", &code);
   if (!lock) return code;
+  auto lease_transport = MakeTransport(o);  // its own sessions: renewals never queue
+  LeaseRequest lease{RecoverShards(*inv, o.shards), run_id, "shardctl recover"};
+  std::vector<std::string> notes;
+  auto leases = TakeLeases(*lease_transport, *inv, *pb, clock, lease, &notes, &code);
+  if (!leases) return code;
   auto journal = Journal::Open(state_dir, run_id, clock);
   if (!journal.ok()) {
     PrintError(journal.status());
@@ -118,11 +132,16 @@ int Run(const std::vector<std::string>& args) {
       return kExitInternal;
     }
   }
+  // A lost lease is printed and journaled, but recover is not cancelled: its cancel would stop a
+  // shard between its stop and its start. The run driver stops it between shards.
+  KeepLeases(*leases, lease, *inv, notes, journal->get(), nullptr);
   auto transport = MakeTransport(o);
   auto view = MakeRunView(o, f.plain);
   RecoverEngine engine(*inv, *pb, *transport, clock, **journal, *view, *GlobalCancel());
   auto report = engine.Run(ro);
   transport->CloseAll();
+  leases->Release();
+  lease_transport->CloseAll();
   if (!report.ok()) {
     PrintError(report.status());
     return ExitCodeFor(report.status());

@@ -8,6 +8,7 @@
 
 #include "base/shell_quote.h"
 #include "cli/command.h"
+#include "cli/lease_step.h"
 #include "cli/run_guard.h"
 #include "engine/rolling_engine.h"
 #include "engine/rolling_plan.h"
@@ -50,6 +51,13 @@ Result<RollingOptions> Targets(const Inventory& inv, const Playbook& pb, const C
     if (!r.leave.count(n->name)) ro.targets.insert(n->name);
   }
   return ro;
+}
+
+// The shards of every node the run may restart.
+std::vector<int> LeaseShards(const Inventory& inv, const RollingOptions& ro) {
+  std::vector<std::string> nodes(ro.targets.begin(), ro.targets.end());
+  for (const auto& [name, unused] : ro.in_flight) nodes.push_back(name);
+  return ShardsOf(inv, nodes);
 }
 
 int DryRun(const Inventory& inv, const Playbook& pb, const CommonOptions& o,
@@ -150,6 +158,13 @@ int RunRolling(const CommonOptions& o, const RollingRequest& r) {
   int code = kExitOk;
   auto lock = TakeRunLock(state_dir, inv->network, run_id, "shardctl " + r.command, &code);
   if (!lock) return code;
+  CancelToken never;  // in-flight commands finish; Ctrl-C is looked at between waves
+  // Its own sessions, so a renewal never queues behind a node's long command.
+  auto lease_transport = MakeTransport(o, &never);
+  LeaseRequest lease{LeaseShards(*inv, *ro), run_id, "shardctl " + r.command};
+  std::vector<std::string> notes;
+  auto leases = TakeLeases(*lease_transport, *inv, *pb, clock, lease, &notes, &code);
+  if (!leases) return code;
   auto journal = Journal::Open(state_dir, run_id, clock);
   if (!journal.ok()) {
     PrintError(journal.status());
@@ -167,17 +182,22 @@ int RunRolling(const CommonOptions& o, const RollingRequest& r) {
     PrintError(logged);
     return kExitInternal;
   }
-  CancelToken never;  // in-flight commands finish; Ctrl-C is looked at between waves
+  // A lost lease stops the run like Ctrl-C: the wave in flight finishes, no new one starts.
+  KeepLeases(*leases, lease, *inv, notes, journal->get(),
+             [](const std::string&) { GlobalCancel()->Cancel(); });
   auto transport = MakeTransport(o, &never);
   auto view = MakeRunView(o, r.plain);
   RollingEngine engine(*inv, *pb, *transport, clock, **journal, *view, *GlobalCancel());
   auto report = engine.Run(*ro);
   transport->CloseAll();
+  leases->Release();
+  lease_transport->CloseAll();
   if (!report.ok()) {
     PrintError(report.status());
     return ExitCodeFor(report.status());
   }
-  return Finish(*report, o, r, state_dir);
+  int finished = Finish(*report, o, r, state_dir);
+  return leases->lost() && finished == kExitCancelled ? kExitLocked : finished;
 }
 
 }  // namespace shardctl::cli

@@ -33,15 +33,17 @@ struct Operator {
   std::string Stderr() const { return ReadFile(err); }
 };
 
+/// shardctl with op's HOME, output appended to op.err. With pid_file, shardctl itself is the
+/// process whose pid is written (exec, no timeout wrapper), so SIGKILL hits it.
 std::vector<std::string> Argv(const Operator& op, const std::vector<std::string>& args,
                               const std::string& pid_file = "") {
+  std::string exec = pid_file.empty() ? "exec timeout 120 \"$0\" \"$@\""
+                                      : "echo $$ > '" + pid_file + "'; exec \"$0\" \"$@\"";
   std::vector<std::string> argv = {"env",
                                    "HOME=" + op.home,
                                    "sh",
                                    "-c",
-                                   (pid_file.empty() ? "" : "echo $$ > '" + pid_file + "'; ") +
-                                       "exec timeout 120 \"$0\" " + "\"$@\" </dev/null >>'" +
-                                       op.err + "' 2>&1",
+                                   exec + " </dev/null >>'" + op.err + "' 2>&1",
                                    BinDir() + "/shardctl"};
   argv.insert(argv.end(), args.begin(), args.end());
   return argv;
