@@ -114,7 +114,10 @@ int Run(const std::vector<std::string>& args) {
   int code = kExitOk;
   auto lock = TakeRunLock(state_dir, inv->network, run_id, "shardctl recover", &code);
   if (!lock) return code;
-  auto lease_transport = MakeTransport(o);  // its own sessions: renewals never queue
+  // Its own sessions (renewals never queue behind a node's command), not cut by Ctrl-C so the
+  // release at the end still goes out.
+  CancelToken never;
+  auto lease_transport = MakeTransport(o, &never);
   LeaseRequest lease{RecoverShards(*inv, o.shards), run_id, "shardctl recover"};
   std::vector<std::string> notes;
   auto leases = TakeLeases(*lease_transport, *inv, *pb, clock, lease, &notes, &code);

@@ -400,6 +400,7 @@ Result<std::string> RenderLeasePath(const LeasePolicy& lease, const Inventory& i
                                     const Node& node) {
   Vars vars = node.vars;
   vars["network"] = inv.network.empty() ? "default" : inv.network;
+  vars.emplace("node.name", node.name);  // parsed inventories have it; hand-built ones may not
   auto path = RenderTemplate(lease.path, vars);
   if (!path.ok()) return path.status().Annotate("lease.path for node " + node.name + ": ");
   return path;
@@ -407,13 +408,13 @@ Result<std::string> RenderLeasePath(const LeasePolicy& lease, const Inventory& i
 
 Status CheckPlaybookAgainst(const Playbook& pb, const Inventory& inv) {
   for (const Node* node : inv.AllNodes()) {
-    auto lease = RenderLeasePath(pb.lease, inv, *node);
-    if (!lease.ok()) return lease.status().Annotate(pb.path + ":/lease/path: ");
     for (CommandId id : AllCommands()) {
       if (pb.commands.Get(id).empty()) continue;
       auto rendered = RenderNodeCommand(pb, id, *node);
       if (!rendered.ok()) return rendered.status();
     }
+    auto lease = RenderLeasePath(pb.lease, inv, *node);
+    if (!lease.ok()) return lease.status().Annotate(pb.path + ":/lease/path: ");
   }
   return Status::Ok();
 }

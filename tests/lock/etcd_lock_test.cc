@@ -117,6 +117,42 @@ TEST(EtcdLock, KilledEtcdLosesTheLease) {
   EXPECT_NE(why.find(etcd.endpoint()), std::string::npos) << why;
 }
 
+// A CA and a server certificate for 127.0.0.1 made with the openssl command; "" on success.
+std::string MakeCertificates(const std::string& dir) {
+  std::string out;
+  for (const std::vector<std::string>& argv : std::vector<std::vector<std::string>>{
+           {"openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", dir + "/ca.key",
+            "-out", dir + "/ca.pem", "-days", "2", "-subj", "/CN=shardctl-test-ca"},
+           {"openssl", "req", "-newkey", "rsa:2048", "-nodes", "-keyout", dir + "/srv.key", "-out",
+            dir + "/srv.csr", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"},
+           {"openssl", "x509", "-req", "-in", dir + "/srv.csr", "-CA", dir + "/ca.pem", "-CAkey",
+            dir + "/ca.key", "-CAcreateserial", "-out", dir + "/srv.pem", "-days", "2",
+            "-copy_extensions", "copy"}}) {
+    if (testing::RunCommand(argv, &out) != 0) return out;
+  }
+  return "";
+}
+
+TEST(EtcdLock, TlsVerifiesTheServerAgainstTheConfiguredCa) {
+  testing::TempDir dir;
+  std::string failed = MakeCertificates(dir.path());
+  ASSERT_EQ(failed, "");
+  LocalEtcd etcd(dir.path() + "/srv.pem", dir.path() + "/srv.key");
+  ASSERT_TRUE(etcd.ok()) << etcd.error();
+  EtcdLockConfig c = Config(etcd);
+  c.ca_file = dir.path() + "/ca.pem";
+  EtcdLock a(EtcdClient(c), "testnet", Holder("run-a"));
+  ASSERT_TRUE(a.Acquire().ok());
+  EtcdLock b(EtcdClient(c), "testnet", Holder("run-b"));
+  EXPECT_EQ(b.Acquire().code(), Status::Code::kFailed);
+  c.ca_file = dir.path() + "/srv.pem";  // not the CA that signed it
+  EtcdLock untrusting(EtcdClient(c), "testnet", Holder("run-b"));
+  Status st = untrusting.Acquire();
+  EXPECT_EQ(st.code(), Status::Code::kUnreachable);
+  EXPECT_NE(st.message().find("SSLServerVerification"), std::string::npos) << st.message();
+  EXPECT_TRUE(a.Release().ok());
+}
+
 TEST(EtcdLock, UnreachableEtcdIsAnErrorNotAHang) {
   EtcdLockConfig c;
   c.endpoints = {"http://127.0.0.1:" + std::to_string(testing::FreePort())};

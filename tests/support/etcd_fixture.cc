@@ -11,8 +11,9 @@
 namespace shardctl::testing {
 namespace {
 
-bool Healthy(int port) {
-  httplib::Client c("127.0.0.1", port);
+bool Healthy(int port, bool tls) {
+  httplib::Client c((tls ? "https://127.0.0.1:" : "http://127.0.0.1:") + std::to_string(port));
+  c.enable_server_certificate_verification(false);
   c.set_connection_timeout(0, 300000);
   c.set_read_timeout(1, 0);
   auto res = c.Get("/health");
@@ -36,16 +37,31 @@ pid_t Spawn(const std::vector<std::string>& argv, const std::string& log) {
 
 }  // namespace
 
-LocalEtcd::LocalEtcd() {
+LocalEtcd::LocalEtcd(const std::string& cert_file, const std::string& key_file)
+    : tls_(!cert_file.empty()) {
   client_port_ = FreePort();
   peer_port_ = FreePort();
   std::string peer = "http://127.0.0.1:" + std::to_string(peer_port_);
   std::string log = temp_.path() + "/etcd.log";
-  pid_ = Spawn({"etcd", "--name", "t", "--data-dir", temp_.path() + "/data", "--listen-client-urls",
-                endpoint(), "--advertise-client-urls", endpoint(), "--listen-peer-urls", peer,
-                "--initial-advertise-peer-urls", peer, "--initial-cluster", "t=" + peer,
-                "--log-level", "warn"},
-               log);
+  std::vector<std::string> argv = {"etcd",
+                                   "--name",
+                                   "t",
+                                   "--data-dir",
+                                   temp_.path() + "/data",
+                                   "--listen-client-urls",
+                                   endpoint(),
+                                   "--advertise-client-urls",
+                                   endpoint(),
+                                   "--listen-peer-urls",
+                                   peer,
+                                   "--initial-advertise-peer-urls",
+                                   peer,
+                                   "--initial-cluster",
+                                   "t=" + peer,
+                                   "--log-level",
+                                   "warn"};
+  if (tls_) argv.insert(argv.end(), {"--cert-file", cert_file, "--key-file", key_file});
+  pid_ = Spawn(argv, log);
   if (pid_ < 0) {
     error_ = "fork failed";
     return;
@@ -54,7 +70,7 @@ LocalEtcd::LocalEtcd() {
     if (pid_ > 0 && waitpid(pid_, nullptr, WNOHANG) == pid_) pid_ = -1;
     return pid_ < 0;
   };
-  ok_ = WaitFor([&] { return exited() || Healthy(client_port_); }, std::chrono::seconds(20),
+  ok_ = WaitFor([&] { return exited() || Healthy(client_port_, tls_); }, std::chrono::seconds(20),
                 std::chrono::milliseconds(100)) &&
         !exited();
   if (!ok_) {

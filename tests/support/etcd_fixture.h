@@ -12,8 +12,9 @@ namespace shardctl::testing {
 
 class LocalEtcd {
  public:
-  /// Starts etcd and waits (up to 20 s) until it answers /health. Check ok() before use.
-  LocalEtcd();
+  /// Starts etcd and waits (up to 20 s) until it answers /health. Check ok() before use. With
+  /// cert_file and key_file it serves clients over https with that certificate.
+  explicit LocalEtcd(const std::string& cert_file = "", const std::string& key_file = "");
   ~LocalEtcd();
   LocalEtcd(const LocalEtcd&) = delete;
   LocalEtcd& operator=(const LocalEtcd&) = delete;
@@ -21,8 +22,10 @@ class LocalEtcd {
   bool ok() const { return ok_; }
   /// Why it did not start, with the tail of its log.
   const std::string& error() const { return error_; }
-  /// "http://127.0.0.1:PORT".
-  std::string endpoint() const { return "http://127.0.0.1:" + std::to_string(client_port_); }
+  /// "http://127.0.0.1:PORT" (https with a certificate).
+  std::string endpoint() const {
+    return (tls_ ? "https" : "http") + std::string("://127.0.0.1:") + std::to_string(client_port_);
+  }
   /// SIGKILL and reap now (the destructor then does nothing).
   void Kill();
 
@@ -31,6 +34,7 @@ class LocalEtcd {
   pid_t pid_ = -1;
   int client_port_ = 0;
   int peer_port_ = 0;
+  bool tls_ = false;
   bool ok_ = false;
   std::string error_;
 };
