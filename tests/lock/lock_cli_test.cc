@@ -174,7 +174,7 @@ TEST(LockCli, EtcdRefusesTheSecondRunAndALostLeaseStartsNoNewNode) {
   ASSERT_TRUE(sb.Up({}, &err)) << err;
   const std::string gate = sb.dir() + "/gate";
   const std::string pb = GatedPlaybook(sb, gate, 60);
-  const std::string inv = WithEtcd(sb, etcd, 2);
+  const std::string inv = WithEtcd(sb, etcd, 6);  // short, with room for a loaded machine
   Operator a(sb.dir() + "/a"), b(sb.dir() + "/b");
   std::vector<std::string> all = {"rolling-restart", "-i",          inv,     "-p",     pb,
                                   "--yes",           "--state-dir", a.state, "--plain"};
