@@ -30,6 +30,12 @@ class RecoverCommand : public MutatingCommand {
     std::cout << (o_.json() ? JsonLine(PlanToJson(*plan)) : RenderPlanText(*plan));
     return kExitOk;
   }
+  std::vector<int> LeaseShards(const Inventory& inv) const override {
+    if (!options_.shards.empty()) return options_.shards;
+    std::vector<int> all;
+    for (const Shard& s : inv.shards) all.push_back(s.id);
+    return all;
+  }
   std::string Question(const Inventory& inv) const override {
     return "Restart unhealthy shards of " + inv.network + "?";
   }

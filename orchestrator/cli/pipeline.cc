@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/command.h"
+#include "cli/lease_step.h"
 #include "cli/run_guard.h"
 
 namespace shardctl::cli {
@@ -65,6 +66,15 @@ int Execute(const CommonOptions& o, MutatingCommand& cmd, const Inventory& inv, 
   int code = kExitOk;
   auto lock = TakeRunLock(state_dir, inv.network, run_id, "shardctl " + cmd.Name(), &code);
   if (!lock) return code;
+  // Leases use their own sessions (a renewal never queues behind a node's command), not cut by
+  // Ctrl-C so the release at the end still goes out. Taken before the journal: a refused run
+  // leaves none for resume to find.
+  CancelToken never;  // commands in flight always finish; Ctrl-C is looked at between steps
+  auto lease_transport = MakeTransport(o, &never);
+  LeaseRequest lease{cmd.LeaseShards(inv), run_id, "shardctl " + cmd.Name()};
+  std::vector<std::string> notes;
+  auto leases = TakeLeases(*lease_transport, inv, pb, clock, lease, &notes, &code);
+  if (!leases) return code;
   auto journal = Journal::Open(state_dir, run_id, clock);
   if (!journal.ok()) {
     PrintError(journal.status());
@@ -76,13 +86,18 @@ int Execute(const CommonOptions& o, MutatingCommand& cmd, const Inventory& inv, 
     PrintError(logged);
     return kExitInternal;
   }
-  CancelToken never;  // commands in flight always finish; Ctrl-C is looked at between steps
+  // A lost lease stops the run like Ctrl-C: the step in flight finishes, nothing new starts.
+  KeepLeases(*leases, lease, inv, notes, journal->get(),
+             [](const std::string&) { GlobalCancel()->Cancel(); });
   auto transport = MakeTransport(o, &never);
   auto view = MakeRunView(o);
   RunContext ctx(inv, pb, *transport, clock, **journal, *view, *GlobalCancel());
   std::string markdown;
   code = cmd.Run(ctx, o.report_file.empty() ? nullptr : &markdown);
   transport->CloseAll();
+  leases->Release();
+  lease_transport->CloseAll();
+  if (leases->lost() && code == kExitCancelled) code = kExitLocked;
   if ((*journal)->failed()) {
     PrintError("the journal " + (*journal)->path() + " could not be written (" +
                (*journal)->failure() + "); nothing new was started after that");

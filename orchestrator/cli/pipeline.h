@@ -1,9 +1,11 @@
 // One pipeline for every command that changes nodes (recover, rolling-restart, resume, retry,
-// and the operations to come): load -> select -> dry-run -> window -> confirm -> lock ->
-// journal -> run -> report -> exit code. A command says only what differs.
+// and the operations to come): load -> select -> dry-run -> window -> confirm -> lock (the
+// state dir's run lock, then leases on the nodes and etcd) -> journal -> run -> report -> exit
+// code. A command says only what differs.
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "cli/common.h"
 #include "run/context.h"
@@ -24,6 +26,8 @@ class MutatingCommand {
   virtual bool NothingToDo() const { return false; }
   /// --dry-run: prints what would happen, touching nothing; returns an exit code.
   virtual int DryRun(const Inventory& inv, const Playbook& pb) = 0;
+  /// The shards the run may touch, after Select: their nodes are leased for the run.
+  virtual std::vector<int> LeaseShards(const Inventory& inv) const = 0;
   /// The confirmation question on a terminal.
   virtual std::string Question(const Inventory& inv) const = 0;
   /// The run's id: a new one, or the resumed run's.

@@ -6,6 +6,7 @@
 
 #include "base/shell_quote.h"
 #include "cli/command.h"
+#include "cli/lease_step.h"
 #include "cli/pipeline.h"
 #include "ops/rolling/rolling.h"
 #include "ops/rolling/rolling_plan.h"
@@ -28,6 +29,11 @@ class RollingCommand : public MutatingCommand {
   Status Select(const Inventory& inv, const Playbook& pb) override;
   bool NothingToDo() const override { return wave_.targets.empty() && wave_.in_flight.empty(); }
   int DryRun(const Inventory& inv, const Playbook& pb) override;
+  std::vector<int> LeaseShards(const Inventory& inv) const override {
+    std::vector<std::string> nodes(wave_.targets.begin(), wave_.targets.end());
+    for (const auto& [name, unused] : wave_.in_flight) nodes.push_back(name);
+    return ShardsOf(inv, nodes);
+  }
   std::string Question(const Inventory&) const override {
     return "Restart the selected validators in quorum-safe waves?";
   }

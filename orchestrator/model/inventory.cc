@@ -188,6 +188,61 @@ Result<Shard> ReadShard(const JsonAt& at, const Defaults& d, std::set<std::strin
   return s;
 }
 
+Status ReadEtcdFiles(const JsonAt& at, EtcdLockConfig* c) {
+  for (auto [key, field] : {std::pair<const char*, std::string*>{"ca", &c->ca_file},
+                            {"cert", &c->cert_file},
+                            {"key", &c->key_file}}) {
+    if (!at.Has(key)) continue;
+    auto v = at[key].String();
+    if (!v.ok()) return v.status();
+    *field = ExpandHome(*v);
+  }
+  if (c->cert_file.empty() != c->key_file.empty()) {
+    return at.Error("\"cert\" and \"key\" go together (a client certificate and its key)");
+  }
+  return Status::Ok();
+}
+
+Result<EtcdLockConfig> ReadEtcdLock(const JsonAt& at) {
+  SHARDCTL_RETURN_IF_ERROR(at.OnlyKeys({"endpoints", "prefix", "ttl_s", "ca", "cert", "key"}));
+  EtcdLockConfig c;
+  if (!at.Has("endpoints")) return at.Error("missing \"endpoints\" (etcd client URLs)");
+  JsonAt eps = at["endpoints"];
+  SHARDCTL_RETURN_IF_ERROR(eps.RequireArray());
+  if (eps.value().empty()) return eps.Expected("at least one endpoint URL");
+  for (size_t i = 0; i < eps.value().size(); ++i) {
+    auto url = eps[i].String();
+    if (!url.ok()) return url.status();
+    if (url->rfind("http://", 0) != 0 && url->rfind("https://", 0) != 0) {
+      return eps[i].Expected("an URL starting with http:// or https://");
+    }
+    c.endpoints.push_back(*url);
+  }
+  if (at.Has("prefix")) {
+    auto v = at["prefix"].String();
+    if (!v.ok()) return v.status();
+    c.prefix = *v;
+  }
+  if (at.Has("ttl_s")) {
+    auto v = at["ttl_s"].Int(2, 3600);
+    if (!v.ok()) return v.status();
+    c.ttl_s = static_cast<int>(*v);
+  }
+  SHARDCTL_RETURN_IF_ERROR(ReadEtcdFiles(at, &c));
+  return c;
+}
+
+Status ReadLock(const JsonAt& root, Inventory* inv) {
+  if (!root.Has("lock")) return Status::Ok();
+  JsonAt at = root["lock"];
+  SHARDCTL_RETURN_IF_ERROR(at.OnlyKeys({"etcd"}));
+  if (!at.Has("etcd")) return Status::Ok();
+  auto etcd = ReadEtcdLock(at["etcd"]);
+  if (!etcd.ok()) return etcd.status();
+  inv->etcd_lock = std::move(*etcd);
+  return Status::Ok();
+}
+
 }  // namespace
 
 int Shard::TotalPower() const {
@@ -223,7 +278,7 @@ std::vector<const Node*> Inventory::AllNodes() const {
 
 Result<Inventory> ParseInventory(const nlohmann::json& j, const std::string& path) {
   JsonAt root(j, path);
-  SHARDCTL_RETURN_IF_ERROR(root.OnlyKeys({"network", "defaults", "shards"}));
+  SHARDCTL_RETURN_IF_ERROR(root.OnlyKeys({"network", "defaults", "shards", "lock"}));
   Inventory inv;
   inv.path = path;
   if (root.Has("network")) {
@@ -231,6 +286,7 @@ Result<Inventory> ParseInventory(const nlohmann::json& j, const std::string& pat
     if (!net.ok()) return net.status();
     inv.network = *net;
   }
+  SHARDCTL_RETURN_IF_ERROR(ReadLock(root, &inv));
   Defaults d;
   SHARDCTL_RETURN_IF_ERROR(ReadDefaults(root, &d));
   if (!root.Has("shards")) return root.Error("missing \"shards\" (an array of shards)");

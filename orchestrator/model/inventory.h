@@ -5,6 +5,7 @@
 #include <map>
 #include <memory>
 #include <nlohmann/json_fwd.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -55,10 +56,22 @@ struct Shard {
   int TotalPower() const;
 };
 
+/// "lock": {"etcd": {...}}: the etcd cluster every mutating run takes a lease on
+/// (docs/inventory.md).
+struct EtcdLockConfig {
+  std::vector<std::string> endpoints;  // "http://10.0.0.5:2379", "https://etcd-1:2379"
+  std::string prefix = "/shardctl/lock/";
+  int ttl_s = 30;
+  std::string ca_file;    // https: CA bundle to verify the server (empty: the system's)
+  std::string cert_file;  // https: client certificate, with key_file
+  std::string key_file;
+};
+
 struct Inventory {
   std::string path;  // where it was read from, for messages
   std::string network;
   std::vector<Shard> shards;
+  std::optional<EtcdLockConfig> etcd_lock;
 
   const Shard* FindShard(int id) const;
   const Node* FindNode(const std::string& name) const;

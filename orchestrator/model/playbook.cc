@@ -287,6 +287,15 @@ void ReadRolling(ObjectReader r, RollingPolicy* p) {
   r.Finish();
 }
 
+void ReadLease(ObjectReader r, LeasePolicy* l) {
+  r.String("path", &l->path);
+  auto vars = TemplateVars(l->path);
+  if (!vars.ok()) r.Fail(r.Path("path"), "a path template", vars.status().message());
+  r.Seconds("ttl_s", &l->ttl);
+  r.Finish();
+  if (l->ttl < Duration(2000)) r.Fail(r.Path("ttl_s"), "at least 2 seconds", "less");
+}
+
 void ReadWindow(const json& j, const std::string& path, Playbook* pb, Status* err) {
   if (!err->ok() || !j.is_object() || !j.contains("window")) return;
   auto w = ParseWindow(JsonAt(j, path)["window"]);
@@ -382,6 +391,7 @@ Result<Playbook> ParsePlaybook(const json& j, const std::string& path) {
   ReadSync(top.Child("sync"), &pb);
   ReadTimeouts(top.Child("timeouts"), &pb.timeouts);
   ReadRolling(top.Child("rolling"), &pb.rolling);
+  ReadLease(top.Child("lease"), &pb.lease);
   top.Get("window", false);
   ReadWindow(j, path, &pb, &err);
   top.Finish();
@@ -412,6 +422,16 @@ Result<std::string> RenderNodeCommand(const Playbook& pb, CommandId id, const No
   return rendered;
 }
 
+Result<std::string> RenderLeasePath(const LeasePolicy& lease, const Inventory& inv,
+                                    const Node& node) {
+  Vars vars = node.vars;
+  vars["network"] = inv.network.empty() ? "default" : inv.network;
+  vars.emplace("node.name", node.name);  // parsed inventories have it; hand-built ones may not
+  auto path = RenderTemplate(lease.path, vars);
+  if (!path.ok()) return path.status().Annotate("lease.path for node " + node.name + ": ");
+  return path;
+}
+
 Status CheckPlaybookAgainst(const Playbook& pb, const Inventory& inv) {
   for (const Node* node : inv.AllNodes()) {
     for (CommandId id : AllCommands()) {
@@ -419,6 +439,8 @@ Status CheckPlaybookAgainst(const Playbook& pb, const Inventory& inv) {
       auto rendered = RenderNodeCommand(pb, id, *node);
       if (!rendered.ok()) return rendered.status();
     }
+    auto lease = RenderLeasePath(pb.lease, inv, *node);
+    if (!lease.ok()) return lease.status().Annotate(pb.path + ":/lease/path: ");
   }
   return Status::Ok();
 }

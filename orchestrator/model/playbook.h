@@ -101,6 +101,14 @@ struct RollingPolicy {
   Duration node_timeout{120000};  // from a wave's start command until its nodes are in sync
 };
 
+/// Leases on the nodes (docs/playbooks.md "lease"): where the lease file lives on each node
+/// (a template like a command's; {{network}} is the inventory's network) and how long it lives
+/// without renewal.
+struct LeasePolicy {
+  std::string path = "~/.shardctl/lease-{{network}}-{{node.name}}";
+  Duration ttl{60000};
+};
+
 struct Playbook {
   std::string path;  // where it was read from, for messages
   std::string name;
@@ -120,6 +128,7 @@ struct Playbook {
   Timeouts timeouts;
   RollingPolicy rolling;
   std::optional<MaintenanceWindow> window;  // planned work (rolling-restart) only inside it
+  LeasePolicy lease;
 };
 
 /// Parses and validates; errors read "PATH:/json/pointer: expected X, found Y". Unknown keys,
@@ -131,6 +140,10 @@ Result<Playbook> LoadPlaybook(const std::string& path);
 /// Checks that every command renders for every node of inv, so a bad playbook fails before
 /// anything is touched. The error names the playbook, the command and the node.
 Status CheckPlaybookAgainst(const Playbook& pb, const Inventory& inv);
+
+/// Renders pb.lease.path for node of inv (vars plus {{network}}); errors name the key and node.
+Result<std::string> RenderLeasePath(const LeasePolicy& lease, const Inventory& inv,
+                                    const Node& node);
 
 /// LoadPlaybook then CheckPlaybookAgainst(inv): what every command needs before acting.
 Result<Playbook> LoadPlaybookFor(const std::string& path, const Inventory& inv);

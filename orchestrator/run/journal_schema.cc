@@ -7,7 +7,7 @@ namespace shardctl {
 namespace {
 
 // Each table is the only place its words are spelled.
-constexpr std::array<std::pair<Step, const char*>, 9> kSteps{{
+constexpr std::array<std::pair<Step, const char*>, 11> kSteps{{
     {Step::kRun, "run"},
     {Step::kPhase, "phase"},
     {Step::kShard, "shard"},
@@ -17,9 +17,11 @@ constexpr std::array<std::pair<Step, const char*>, 9> kSteps{{
     {Step::kGate, "gate"},
     {Step::kWave, "wave"},
     {Step::kNode, "restart"},
+    {Step::kLease, "lease"},
+    {Step::kLockBreak, "lock-break"},
 }};
 
-constexpr std::array<std::pair<Outcome, const char*>, 17> kOutcomes{{
+constexpr std::array<std::pair<Outcome, const char*>, 21> kOutcomes{{
     {Outcome::kBegin, "begin"},
     {Outcome::kOk, "ok"},
     {Outcome::kFailed, "failed"},
@@ -37,6 +39,10 @@ constexpr std::array<std::pair<Outcome, const char*>, 17> kOutcomes{{
     {Outcome::kHealthy, "healthy"},
     {Outcome::kStuck, "stuck"},
     {Outcome::kHalted, "halted"},
+    {Outcome::kHeld, "held"},
+    {Outcome::kTookOver, "took-over"},
+    {Outcome::kLost, "lost"},
+    {Outcome::kNotFound, "not-found"},
 }};
 
 constexpr std::array<std::pair<Phase, const char*>, 14> kPhases{{

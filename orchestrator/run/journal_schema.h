@@ -23,6 +23,8 @@ enum class Step {
   kGate,         // the consensus gate's verdict
   kWave,         // a wave of nodes began
   kNode,         // one node's whole action (restart, upgrade): begin, done, failed, skipped
+  kLease,        // the run's leases on the nodes and etcd: held, took-over, lost
+  kLockBreak,    // `shardctl lock break`: begin, ok, not-found
   kCommand,      // one playbook command on one node; JournalStep::command says which
 };
 
@@ -82,6 +84,10 @@ enum class Outcome {
   kHealthy,         // ... healthy
   kStuck,           // ... stuck in view change
   kHalted,          // ... no progress within the gate's time
+  kHeld,            // leases: every lease the run needs is held
+  kTookOver,        // ... an expired lease of another run was taken over
+  kLost,            // ... a lease was lost: nothing new starts
+  kNotFound,        // lock break: the run held nothing
 };
 
 /// The one mapping to and from the journal's text.

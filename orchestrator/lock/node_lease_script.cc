@@ -1,0 +1,139 @@
+#include "lock/node_lease_script.h"
+
+#include <sstream>
+#include <utility>
+#include <vector>
+
+#include "base/shell_quote.h"
+
+namespace shardctl {
+namespace {
+
+// $1 op, $2 lease file, $3 run id, $4 ttl seconds, $5 body (holder lines without expiry).
+// Every step runs under the mutex directory $2.mutex (mkdir is atomic); a mutex older than 30 s
+// was left by a killed script and is removed. Expiry is judged by this node's clock only.
+constexpr const char* kScript = R"SH(op=$1 p=$2 run=$3 ttl=$4 body=$5
+case $ttl in ''|*[!0-9]*) echo "error bad ttl"; exit 5;; esac
+d=$(dirname -- "$p") && mkdir -p -- "$d" || { echo "error cannot create $d"; exit 5; }
+m=$p.mutex i=0
+until mkdir -- "$m" 2>/dev/null; do
+  i=$((i + 1))
+  t=$(stat -c %Y -- "$m" 2>/dev/null) || t=$(date +%s)
+  [ $(($(date +%s) - t)) -gt 30 ] && rmdir -- "$m" 2>/dev/null
+  [ $i -gt 200 ] && { echo "error mutex $m stays taken"; exit 5; }
+  sleep 0.05 2>/dev/null || sleep 1
+done
+trap 'rmdir -- "$m" 2>/dev/null' EXIT
+trap 'exit 6' HUP INT TERM
+now=$(date +%s) held= exp=0
+if [ -f "$p" ]; then
+  held=$(sed -n 's/^run_id=//p' "$p" | head -n 1)
+  exp=$(sed -n 's/^expiry=//p' "$p" | head -n 1)
+  case $exp in ''|*[!0-9]*) exp=0;; esac
+fi
+put() {
+  printf 'expiry=%s\n%s\n' $((now + ttl)) "$body" >"$p.tmp" && mv -f -- "$p.tmp" "$p" ||
+    { echo "error cannot write $p"; exit 5; }
+}
+show() { echo "$1"; echo "now=$now"; [ -f "$p" ] && cat -- "$p"; return 0; }
+case $op in
+acquire)
+  if [ -z "$held" ] || [ "$held" = "$run" ]; then put; show acquired
+  elif [ "$exp" -gt "$now" ]; then show held
+  else show took-over; put; fi;;
+renew)
+  if [ -n "$held" ] && [ "$held" = "$run" ]; then put; show renewed; else show lost; fi;;
+release)
+  if [ -n "$held" ] && [ "$held" = "$run" ]; then rm -f -- "$p"; show released
+  else show not-held; fi;;
+read)
+  if [ -f "$p" ]; then show lease; else show free; fi;;
+*) echo "error unknown operation $op"; exit 5;;
+esac
+)SH";
+
+const std::vector<std::pair<NodeLeaseState, const char*>>& StateNames() {
+  static const std::vector<std::pair<NodeLeaseState, const char*>> names = {
+      {NodeLeaseState::kAcquired, "acquired"}, {NodeLeaseState::kTookOver, "took-over"},
+      {NodeLeaseState::kHeld, "held"},         {NodeLeaseState::kRenewed, "renewed"},
+      {NodeLeaseState::kLost, "lost"},         {NodeLeaseState::kReleased, "released"},
+      {NodeLeaseState::kNotHeld, "not-held"},  {NodeLeaseState::kFree, "free"},
+      {NodeLeaseState::kLease, "lease"}};
+  return names;
+}
+
+int64_t ToInt(const std::string& s) {
+  try {
+    return std::stoll(s);
+  } catch (const std::exception&) {
+    return 0;
+  }
+}
+
+void ReadField(const std::string& key, const std::string& value, NodeLeaseReply* r) {
+  if (key == "now") r->node_now_s = ToInt(value);
+  if (key == "expiry") r->holder.expiry_unix_s = ToInt(value);
+  if (key == "run_id") r->holder.run_id = value;
+  if (key == "operator") r->holder.operator_name = value;
+  if (key == "command") r->holder.command = value;
+  if (key == "start") r->holder.start_unix_s = ToInt(value);
+}
+
+}  // namespace
+
+const char* NodeLeaseOpName(NodeLeaseOp op) {
+  switch (op) {
+    case NodeLeaseOp::kAcquire:
+      return "acquire";
+    case NodeLeaseOp::kRenew:
+      return "renew";
+    case NodeLeaseOp::kRelease:
+      return "release";
+    case NodeLeaseOp::kRead:
+      return "read";
+  }
+  return "read";
+}
+
+const char* NodeLeaseStateName(NodeLeaseState s) {
+  for (const auto& [state, name] : StateNames()) {
+    if (state == s) return name;
+  }
+  return "?";
+}
+
+std::string NodeLeaseCommand(NodeLeaseOp op, const std::string& path_word, const LeaseHolder& run,
+                             int64_t ttl_s) {
+  std::string body = "run_id=" + OneLine(run.run_id) + "\noperator=" + OneLine(run.operator_name) +
+                     "\ncommand=" + OneLine(run.command) +
+                     "\nstart=" + std::to_string(run.start_unix_s);
+  return "sh -c " + ShellQuote(kScript) + " shardctl-lease " + ShellQuote(NodeLeaseOpName(op)) +
+         " " + path_word + " " + ShellQuote(run.run_id) + " " + ShellQuote(std::to_string(ttl_s)) +
+         " " + ShellQuote(body);
+}
+
+Result<NodeLeaseReply> ParseNodeLeaseReply(const std::string& out) {
+  std::istringstream in(out);
+  std::string first;
+  std::getline(in, first);
+  if (first.rfind("error ", 0) == 0) return Status::Failed("lease script: " + first.substr(6));
+  NodeLeaseReply r;
+  bool known = false;
+  for (const auto& [state, name] : StateNames()) {
+    if (first == name) {
+      r.state = state;
+      known = true;
+    }
+  }
+  if (!known) {
+    return Status::Failed("unexpected answer from the lease script: \"" + OneLine(first) +
+                          "\" (is /bin/sh a POSIX shell with date, sed, stat?)");
+  }
+  for (std::string line; std::getline(in, line);) {
+    size_t eq = line.find('=');
+    if (eq != std::string::npos) ReadField(line.substr(0, eq), line.substr(eq + 1), &r);
+  }
+  return r;
+}
+
+}  // namespace shardctl
