@@ -16,21 +16,22 @@ class PlanBuilder {
   void Build(bool force) {
     Shard(force ? "assess (informational: --force restarts the shard whatever it says)"
                 : "assess: probe every node; a healthy shard is left alone (--force to restart)");
-    EachNode("assess", CommandId::kIsRunning, "");
-    EachNode("assess", CommandId::kProbe, "");
-    EachNode("stop", CommandId::kStop,
+    EachNode(Phase::kAssess, CommandId::kIsRunning, "");
+    EachNode(Phase::kAssess, CommandId::kProbe, "");
+    EachNode(Phase::kStop, CommandId::kStop,
              "all nodes in parallel; unreachable ones are left out "
              "if the rest still hold a quorum");
-    EachNode("confirm-down", CommandId::kIsRunning,
+    EachNode(Phase::kConfirmDown, CommandId::kIsRunning,
              "every " + FormatDuration(pb_.timeouts.confirm_poll) +
                  " until all report stopped, "
                  "at most " +
                  FormatDuration(pb_.timeouts.stop_confirm));
-    EachNode("verify", CommandId::kVerifyBinary, "");
-    EachNode("verify", CommandId::kRestoreBinary, "only where verify fails, then verify again");
-    EachNode("sync-check", CommandId::kDbHeight,
+    EachNode(Phase::kVerify, CommandId::kVerifyBinary, "");
+    EachNode(Phase::kVerify, CommandId::kRestoreBinary,
+             "only where verify fails, then verify again");
+    EachNode(Phase::kSyncCheck, CommandId::kDbHeight,
              "flag nodes more than " + std::to_string(pb_.sync_max_behind) + " blocks behind");
-    EachNode("start", CommandId::kStart,
+    EachNode(Phase::kStart, CommandId::kStart,
              "all at once, within " + FormatDuration(pb_.timeouts.start_window));
     Shard("gate: probe every " + FormatDuration(pb_.gate.poll_interval) + " until +" +
           std::to_string(pb_.gate.min_new_blocks) + " blocks and a quorum, " +
@@ -51,11 +52,12 @@ class PlanBuilder {
     out_->push_back({shard_.id, note.substr(0, note.find(':')), "", "", note});
   }
 
-  void EachNode(const std::string& phase, CommandId id, const std::string& note) {
+  void EachNode(Phase phase, CommandId id, const std::string& note) {
     if (pb_.commands.Get(id).empty()) return;
     for (const Node& n : shard_.nodes) {
       auto c = RenderNodeCommand(pb_, id, n);
-      out_->push_back({shard_.id, phase, n.name, c.ok() ? *c : c.status().message(), note});
+      out_->push_back(
+          {shard_.id, PhaseName(phase), n.name, c.ok() ? *c : c.status().message(), note});
     }
   }
 
