@@ -251,7 +251,6 @@ int Shard::TotalPower() const {
   return total;
 }
 
-
 const Shard* Inventory::FindShard(int id) const {
   for (const Shard& s : shards) {
     if (s.id == id) return &s;

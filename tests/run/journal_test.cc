@@ -38,9 +38,9 @@ TEST(JournalTest, AppendsStampedLinesAndReadsThemBack) {
 }
 
 TEST(JournalTest, EveryStepOutcomeAndPhaseNameReadsBackAsItself) {
-  for (Step s : {Step::kRun, Step::kPhase, Step::kShard, Step::kAssess, Step::kConfirmDown,
-                 Step::kSyncCheck, Step::kGate, Step::kWave, Step::kNode, Step::kLease,
-                 Step::kLockBreak}) {
+  for (Step s :
+       {Step::kRun, Step::kPhase, Step::kShard, Step::kAssess, Step::kConfirmDown, Step::kSyncCheck,
+        Step::kGate, Step::kWave, Step::kNode, Step::kLease, Step::kLockBreak}) {
     EXPECT_EQ(ParseStep(StepName(s)), JournalStep(s)) << StepName(s);
   }
   for (CommandId id : AllCommands()) EXPECT_EQ(ParseStep(StepName(id)), JournalStep(id));
