@@ -159,22 +159,11 @@ TEST(RollingSandbox, KillNineMidRunThenResumeRestartsNoNodeTwice) {
                 BinDir() + "/shardctl", "rolling-restart", "-i", sb.inventory_path(), "-p",
                 Playbook(), "--yes", "--state-dir", state});
   });
-  // Kill it once one node is done and another has been stopped but not yet reported done.
-  std::string victim;
-  bool ready = WaitFor(
-      [&] {
-        std::vector<json> j = JournalLines(state);
-        if (Count(j, "restart", "done").empty()) return false;
-        auto done = Count(j, "restart", "done");
-        for (const auto& [node, n] : Count(j, "stop", "ok")) {
-          if (!done.count(node)) victim = node;
-        }
-        return !victim.empty();
-      },
-      120s, 20ms);
-  int pid = std::atoi(ReadFile(pid_file).c_str());
-  if (ready && pid > 0) {
-    // A second run while the first holds the network is refused, naming the holder.
+  // While the first run holds the network, a second run is refused, naming the holder. This is
+  // checked before the victim is chosen: the refusal may take seconds on a loaded machine, and the
+  // node in flight must still be in flight when the kill comes.
+  bool holding = WaitFor([&] { return !JournalLines(state).empty(); }, 60s, 20ms);
+  if (holding) {
     std::string second_err = sb.dir() + "/second.stderr";
     EXPECT_EQ(Shardctl({"rolling-restart", "-i", sb.inventory_path(), "-p", Playbook(), "--yes",
                         "--state-dir", state},
@@ -183,9 +172,25 @@ TEST(RollingSandbox, KillNineMidRunThenResumeRestartsNoNodeTwice) {
     EXPECT_NE(ReadFile(second_err).find("is locked by run"), std::string::npos)
         << ReadFile(second_err);
   }
+  // Kill it once one node is done and another has been stopped but not yet reported done.
+  auto in_flight = [&] {
+    std::vector<json> j = JournalLines(state);
+    auto done = Count(j, "restart", "done");
+    std::set<std::string> nodes;
+    for (const auto& [node, n] : Count(j, "stop", "ok")) {
+      if (!done.count(node)) nodes.insert(node);
+    }
+    return done.empty() ? std::set<std::string>{} : nodes;
+  };
+  bool ready = holding && WaitFor([&] { return !in_flight().empty(); }, 120s, 20ms);
+  int pid = std::atoi(ReadFile(pid_file).c_str());
   if (pid > 0) kill(pid, SIGKILL);  // also when the wait failed: never leave it running
   run.join();
   ASSERT_TRUE(ready) << "never saw a node done and another in flight:\n" << ReadFile(stderr_file);
+  // Read again after the kill: what the journal says was in flight is what resume must re-assess.
+  const std::set<std::string> victims = in_flight();
+  ASSERT_FALSE(victims.empty()) << "the node in flight finished before the kill landed";
+  const std::string victim = *victims.begin();
   std::cout << "killed shardctl with " << victim << " in flight\n";
 
   int rc = Shardctl({"resume", "--yes", "--state-dir", state, "-o", "json"}, stderr_file, &out);
