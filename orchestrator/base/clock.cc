@@ -4,9 +4,11 @@
 
 namespace shardctl {
 
-TimePoint RealClock::Now() {
+TimePoint SteadyNow() {
   return std::chrono::time_point_cast<Duration>(std::chrono::steady_clock::now());
 }
+
+TimePoint RealClock::Now() { return SteadyNow(); }
 
 void RealClock::SleepFor(Duration d) { std::this_thread::sleep_for(d); }
 

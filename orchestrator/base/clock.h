@@ -9,6 +9,10 @@ namespace shardctl {
 using Duration = std::chrono::milliseconds;
 using TimePoint = std::chrono::time_point<std::chrono::steady_clock, Duration>;
 
+/// The steady clock at millisecond resolution: what RealClock::Now() returns, for code that
+/// must measure real time whatever clock the run uses (socket and channel timeouts).
+TimePoint SteadyNow();
+
 class Clock {
  public:
   virtual ~Clock() = default;

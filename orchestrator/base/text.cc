@@ -5,6 +5,11 @@
 
 namespace shardctl {
 
+bool IsNameChar(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+         c == '_' || c == '.';
+}
+
 std::string FormatDuration(Duration d) {
   int64_t ms = d.count();
   char buf[48];

@@ -10,6 +10,9 @@
 namespace shardctl {
 
 /// "1m05.3s", "4.2s", "850ms".
+/// Letters, digits, "-", "_" and ".": what names (nodes, networks, placeholders) are made of.
+bool IsNameChar(char c);
+
 std::string FormatDuration(Duration d);
 /// "2024-05-01T03:12:45.120Z".
 std::string FormatUtc(int64_t unix_ms);

@@ -135,7 +135,7 @@ int Execute(const CommonOptions& o, const ExecFlags& f) {
   return failed == 0 ? kExitOk : kExitFailed;
 }
 
-int Run(const std::vector<std::string>& args) {
+int RunExec(const std::vector<std::string>& args) {
   CommonOptions o;
   ExecFlags f;
   po::options_description d("Options");
@@ -166,7 +166,8 @@ int Run(const std::vector<std::string>& args) {
   return Execute(o, f);
 }
 
-RegisterCommand reg({"exec", "run one command on a selection of nodes over SSH", &Run});
+RegisterCommand register_exec({"exec", "run one command on a selection of nodes over SSH",
+                               &RunExec});
 
 }  // namespace
 }  // namespace shardctl::cli

@@ -98,7 +98,7 @@ int Export(const std::vector<std::string>& args) {
   return kExitOk;
 }
 
-int Run(const std::vector<std::string>& args) {
+int RunInventory(const std::vector<std::string>& args) {
   if (!args.empty() && args[0] == "import") return Import({args.begin() + 1, args.end()});
   if (!args.empty() && args[0] == "export") return Export({args.begin() + 1, args.end()});
   bool help = !args.empty() && (args[0] == "--help" || args[0] == "-h");
@@ -109,7 +109,8 @@ int Run(const std::vector<std::string>& args) {
   return help ? kExitOk : kExitUsage;
 }
 
-RegisterCommand reg({"inventory", "import an Ansible inventory, or export one", &Run});
+RegisterCommand register_inventory({"inventory", "import an Ansible inventory, or export one",
+                                    &RunInventory});
 
 }  // namespace
 }  // namespace shardctl::cli

@@ -75,7 +75,7 @@ int Break(const CommonOptions& o, const Inventory& inv, const Playbook* pb,
   return r.found && r.complete ? kExitOk : kExitFailed;
 }
 
-int Run(const std::vector<std::string>& args) {
+int RunLock(const std::vector<std::string>& args) {
   CommonOptions o;
   std::string action, run_id, reason;
   po::options_description d("Options");
@@ -111,8 +111,9 @@ int Run(const std::vector<std::string>& args) {
   return is_break ? Break(o, *inv, p, run_id, reason) : ShowStatus(o, *inv, p);
 }
 
-RegisterCommand reg({"lock", "who holds the network (status); remove a dead run's lease (break)",
-                     &Run});
+RegisterCommand register_lock({"lock",
+                               "who holds the network (status); remove a dead run's lease (break)",
+                               &RunLock});
 
 }  // namespace
 }  // namespace shardctl::cli

@@ -6,7 +6,7 @@
 namespace shardctl::cli {
 namespace {
 
-int Run(const std::vector<std::string>& args) {
+int RunPlan(const std::vector<std::string>& args) {
   CommonOptions o;
   bool force = false;
   po::options_description d("Options");
@@ -28,7 +28,8 @@ int Run(const std::vector<std::string>& args) {
   return RunRecover(o, force);
 }
 
-RegisterCommand reg({"plan", "print what recover would do, node by node; touch nothing", &Run});
+RegisterCommand register_plan({"plan", "print what recover would do, node by node; touch nothing",
+                               &RunPlan});
 
 }  // namespace
 }  // namespace shardctl::cli

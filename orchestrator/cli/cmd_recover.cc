@@ -56,7 +56,7 @@ class RecoverCommand : public MutatingCommand {
   const RecoverOptions options_;
 };
 
-int Run(const std::vector<std::string>& args) {
+int RunRecover(const std::vector<std::string>& args) {
   CommonOptions o;
   bool force = false;
   po::options_description d("Options");
@@ -82,8 +82,9 @@ int Run(const std::vector<std::string>& args) {
   return RunRecover(o, force);
 }
 
-RegisterCommand reg({"recover", "bring halted shards back: coordinated whole-shard restarts",
-                     &Run});
+RegisterCommand register_recover({"recover",
+                                  "bring halted shards back: coordinated whole-shard restarts",
+                                  &RunRecover});
 
 }  // namespace
 

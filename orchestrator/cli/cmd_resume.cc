@@ -10,7 +10,7 @@
 namespace shardctl::cli {
 namespace {
 
-int Run(const std::vector<std::string>& args) {
+int RunResume(const std::vector<std::string>& args) {
   CommonOptions o;
   RollingRequest r;
   r.command = "resume";
@@ -58,7 +58,9 @@ int Run(const std::vector<std::string>& args) {
   return RunRolling(o, r);
 }
 
-RegisterCommand reg({"resume", "continue an interrupted rolling restart from its journal", &Run});
+RegisterCommand register_resume({"resume",
+                                 "continue an interrupted rolling restart from its journal",
+                                 &RunResume});
 
 }  // namespace
 }  // namespace shardctl::cli

@@ -10,7 +10,7 @@
 namespace shardctl::cli {
 namespace {
 
-int Run(const std::vector<std::string>& args) {
+int RunRetry(const std::vector<std::string>& args) {
   CommonOptions o;
   RollingRequest r;
   r.command = "retry";
@@ -52,7 +52,8 @@ int Run(const std::vector<std::string>& args) {
   return RunRolling(o, r);
 }
 
-RegisterCommand reg({"retry", "redo the failed and skipped nodes of a rolling restart", &Run});
+RegisterCommand register_retry({"retry", "redo the failed and skipped nodes of a rolling restart",
+                                &RunRetry});
 
 }  // namespace
 }  // namespace shardctl::cli

@@ -6,7 +6,7 @@
 namespace shardctl::cli {
 namespace {
 
-int Run(const std::vector<std::string>& args) {
+int RunRolling(const std::vector<std::string>& args) {
   CommonOptions o;
   RollingRequest r;
   po::options_description d("Options");
@@ -38,8 +38,9 @@ int Run(const std::vector<std::string>& args) {
   return RunRolling(o, r);
 }
 
-RegisterCommand reg({"rolling-restart", "restart validators in quorum-safe waves, leader last",
-                     &Run});
+RegisterCommand register_rolling({"rolling-restart",
+                                  "restart validators in quorum-safe waves, leader last",
+                                  &RunRolling});
 
 }  // namespace
 }  // namespace shardctl::cli

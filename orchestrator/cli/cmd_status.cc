@@ -11,7 +11,7 @@
 namespace shardctl::cli {
 namespace {
 
-int Run(const std::vector<std::string>& args) {
+int RunStatus(const std::vector<std::string>& args) {
   CommonOptions o;
   double interval_s = 2;
   bool watch = false;
@@ -65,7 +65,9 @@ int Run(const std::vector<std::string>& args) {
   return healthy ? kExitOk : kExitFailed;
 }
 
-RegisterCommand reg({"status", "per shard: height, new blocks, nodes up, views, verdict", &Run});
+RegisterCommand register_status({"status",
+                                 "per shard: height, new blocks, nodes up, views, verdict",
+                                 &RunStatus});
 
 }  // namespace
 }  // namespace shardctl::cli

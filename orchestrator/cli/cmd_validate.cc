@@ -45,7 +45,7 @@ std::string PlaybookSummary(const Playbook& pb) {
               : (outside.empty() ? "inside its window (" + pb.window->ToString() + ")" : outside));
 }
 
-int Run(const std::vector<std::string>& args) {
+int RunValidate(const std::vector<std::string>& args) {
   CommonOptions o;
   po::options_description d("Options");
   AddInventoryOption(&d, &o);
@@ -93,8 +93,9 @@ int Run(const std::vector<std::string>& args) {
   return kExitOk;
 }
 
-RegisterCommand reg({"validate", "check an inventory (and playbook); print shards and quorum",
-                     &Run});
+RegisterCommand register_validate({"validate",
+                                   "check an inventory (and playbook); print shards and quorum",
+                                   &RunValidate});
 
 }  // namespace
 }  // namespace shardctl::cli

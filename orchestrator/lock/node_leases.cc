@@ -7,7 +7,7 @@
 namespace shardctl {
 namespace {
 
-int64_t Seconds(Duration d) { return std::max<int64_t>(1, (d.count() + 999) / 1000); }
+int64_t CeilSeconds(Duration d) { return std::max<int64_t>(1, (d.count() + 999) / 1000); }
 
 bool Ours(const NodeLeaseAnswer& a) {
   return a.answered &&
@@ -48,7 +48,7 @@ std::vector<NodeLeaseAnswer> RunNodeLeaseOp(Transport& transport, const Inventor
     answers[i].shard = nodes[i]->shard;
     auto path = RenderLeasePath(cfg.policy, inv, *nodes[i]);
     if (!path.ok()) answers[i].error = path.status().message();
-    if (path.ok()) commands[i] = NodeLeaseCommand(op, *path, run, Seconds(cfg.policy.ttl));
+    if (path.ok()) commands[i] = NodeLeaseCommand(op, *path, run, CeilSeconds(cfg.policy.ttl));
   }
   ExecOptions options;
   options.timeout = cfg.command_timeout;

@@ -6,16 +6,12 @@
 #include <cstdlib>
 #include <set>
 
+#include "base/text.h"
 #include "model/json_reader.h"
 #include "model/ssh_config.h"
 
 namespace shardctl {
 namespace {
-
-bool IsNameChar(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
-         c == '_' || c == '.';
-}
 
 bool IsValidName(const std::string& s) {
   if (s.empty() || s[0] == '-') return false;

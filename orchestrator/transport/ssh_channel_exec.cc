@@ -14,8 +14,6 @@ constexpr Duration kPollSlice{100};  // how often a waiting command looks at can
 // stop reading (OpenSSH's client would wait for it forever).
 constexpr Duration kEofGrace{2000};
 
-TimePoint Now() { return std::chrono::time_point_cast<Duration>(std::chrono::steady_clock::now()); }
-
 /// Exit information delivered by libssh callbacks while packets are processed.
 struct ExitInfo {
   bool has_status = false;
@@ -158,8 +156,8 @@ ExecResult RunningCommand::Wait(const ExecOptions& options, TimePoint deadline,
       return Lost(&r, session_broken);
     // A closed channel has nothing more to give (Drain took what was buffered).
     if ((out.eof && err.eof && Finished()) || ssh_channel_is_closed(channel_)) break;
-    if (Exited() && exited_at == TimePoint{}) exited_at = Now();
-    if (Exited() && Now() - exited_at >= kEofGrace) {
+    if (Exited() && exited_at == TimePoint{}) exited_at = SteadyNow();
+    if (Exited() && SteadyNow() - exited_at >= kEofGrace) {
       streams_left_open = true;
       ssh_channel_close(channel_);
       break;
@@ -170,7 +168,7 @@ ExecResult RunningCommand::Wait(const ExecOptions& options, TimePoint deadline,
       r.detail = "command cancelled; channel closed";
       return r;
     }
-    TimePoint now = Now();
+    TimePoint now = SteadyNow();
     if (now >= deadline) {
       Abort();
       r.outcome = ExecResult::Outcome::kTimedOut;

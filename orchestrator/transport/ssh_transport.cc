@@ -11,8 +11,6 @@ namespace shardctl {
 
 namespace {
 
-TimePoint Now() { return std::chrono::time_point_cast<Duration>(std::chrono::steady_clock::now()); }
-
 ExecResult Failure(ExecResult::Outcome outcome, std::string detail) {
   ExecResult r;
   r.outcome = outcome;
@@ -66,7 +64,7 @@ void SshTransport::Drop(NodeSession& ns) {
 
 ExecResult SshTransport::Exec(const Node& node, const std::string& command,
                               const ExecOptions& options) {
-  TimePoint start = Now();
+  TimePoint start = SteadyNow();
   ExecOptions o = options;
   if (o.cancel == nullptr) o.cancel = options_.cancel;
   TimePoint deadline = start + o.timeout;
@@ -76,7 +74,7 @@ ExecResult SshTransport::Exec(const Node& node, const std::string& command,
     std::lock_guard<std::mutex> lock(ns->mu);
     r = ExecLocked(*ns, node, command, o, &deadline);
   }
-  r.duration = std::chrono::duration_cast<Duration>(Now() - start);
+  r.duration = std::chrono::duration_cast<Duration>(SteadyNow() - start);
   return r;
 }
 
@@ -92,7 +90,7 @@ ExecResult SshTransport::ExecLocked(NodeSession& ns, const Node& node, const std
       ExecResult failure;
       if (!Connect(ns, node, options, deadline, &failure)) return failure;
     }
-    Duration left = *deadline - Now();
+    Duration left = *deadline - SteadyNow();
     if (left <= Duration(0)) {
       return Failure(ExecResult::Outcome::kTimedOut, "no time left to start the command");
     }
@@ -112,12 +110,12 @@ ExecResult SshTransport::ExecLocked(NodeSession& ns, const Node& node, const std
 
 bool SshTransport::Connect(NodeSession& ns, const Node& node, const ExecOptions& options,
                            TimePoint* deadline, ExecResult* failure) {
-  TimePoint queued = Now();
+  TimePoint queued = SteadyNow();
   if (!handshakes_.Acquire(options.cancel)) {
     *failure = Failure(ExecResult::Outcome::kCancelled, "cancelled while waiting to connect");
     return false;
   }
-  *deadline += Now() - queued;
+  *deadline += SteadyNow() - queued;
   SshConnectParams params = ParamsFor(node.ssh, *deadline);
   Result<ssh_session> session = Result<ssh_session>(Status::Timeout("no time left"));
   if (params.timeout > Duration(0)) {
@@ -133,7 +131,7 @@ bool SshTransport::Connect(NodeSession& ns, const Node& node, const ExecOptions&
   if (!session.ok()) {
     ExecResult::Outcome outcome = OutcomeFor(session.status().code());
     // A connect cut short by the command's own deadline is the command timing out.
-    if (outcome == ExecResult::Outcome::kUnreachable && Now() >= *deadline &&
+    if (outcome == ExecResult::Outcome::kUnreachable && SteadyNow() >= *deadline &&
         params.timeout < ConnectTimeoutFor(node.ssh)) {
       outcome = ExecResult::Outcome::kTimedOut;
     }
@@ -147,7 +145,7 @@ bool SshTransport::Connect(NodeSession& ns, const Node& node, const ExecOptions&
 
 SshConnectParams SshTransport::ParamsFor(const SshTarget& target, TimePoint deadline) const {
   SshConnectParams params;
-  params.timeout = std::min(ConnectTimeoutFor(target), deadline - Now());
+  params.timeout = std::min(ConnectTimeoutFor(target), deadline - SteadyNow());
   params.keepalive =
       target.keepalive_ms > 0 ? Duration(target.keepalive_ms) : options_.keepalive_interval;
   params.known_hosts =
@@ -193,7 +191,7 @@ Result<BastionLink*> SshTransport::LinkFor(const SshTarget& via,
   bastion.name = "bastion " + key;
   bastion.ssh = via;
   bastion.ssh.via.reset();
-  SshConnectParams params = ParamsFor(via, Now() + node_params.timeout);
+  SshConnectParams params = ParamsFor(via, SteadyNow() + node_params.timeout);
   auto session = ConnectSsh(bastion, params);
   if (!session.ok()) {
     slot->failed = session.status().Annotate("bastion " + key + ": ");

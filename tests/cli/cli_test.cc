@@ -12,8 +12,6 @@ namespace {
 
 using nlohmann::json;
 
-std::string Shardctl() { return BinDir() + "/shardctl"; }
-
 // An inventory of n nodes (two shards) all reaching sshd.
 std::string WriteInventory(const LocalSshd& sshd, int n, const std::string& known_hosts = "") {
   json inv = {{"network", "cli-test"},
@@ -36,19 +34,19 @@ std::string WriteInventory(const LocalSshd& sshd, int n, const std::string& know
 TEST(CliTest, ValidateExitCodes) {
   std::string out;
   EXPECT_EQ(
-      RunCommand({Shardctl(), "validate", "-i", SourceDir() + "/inventory/harmony-mainnet.json"},
+      RunCommand({ShardctlBin(), "validate", "-i", SourceDir() + "/inventory/harmony-mainnet.json"},
                  &out),
       0)
       << out;
   EXPECT_NE(out.find("4 shards, 20 nodes"), std::string::npos) << out;
   TempDir dir;
   std::string bad = dir.WriteFile("bad.json", R"({"shards":[{"id":0,"nodes":[{"name":"a"}]}]})");
-  EXPECT_EQ(RunCommand({Shardctl(), "validate", "-i", bad}, &out), 2);
+  EXPECT_EQ(RunCommand({ShardctlBin(), "validate", "-i", bad}, &out), 2);
   EXPECT_NE(out.find(bad + ":/shards/0/nodes/0: missing \"host\""), std::string::npos) << out;
-  EXPECT_EQ(RunCommand({Shardctl(), "validate"}, &out), 2);
+  EXPECT_EQ(RunCommand({ShardctlBin(), "validate"}, &out), 2);
   EXPECT_NE(out.find("--inventory"), std::string::npos) << out;
-  EXPECT_EQ(RunCommand({Shardctl(), "no-such-command"}, &out), 2);
-  EXPECT_EQ(RunCommand({Shardctl(), "exec", "--help"}, &out), 0);
+  EXPECT_EQ(RunCommand({ShardctlBin(), "no-such-command"}, &out), 2);
+  EXPECT_EQ(RunCommand({ShardctlBin(), "exec", "--help"}, &out), 0);
   EXPECT_NE(out.find("Examples:"), std::string::npos);
 }
 
@@ -57,7 +55,7 @@ TEST(CliTest, ExecGroupsIdenticalOutputAndExitsZero) {
   ASSERT_TRUE(sshd.ok()) << sshd.error();
   std::string inv = WriteInventory(sshd, 8);
   std::string out;
-  ASSERT_EQ(RunCommand({Shardctl(), "exec", "-i", inv, "--", "echo", "same"}, &out), 0) << out;
+  ASSERT_EQ(RunCommand({ShardctlBin(), "exec", "-i", inv, "--", "echo", "same"}, &out), 0) << out;
   EXPECT_NE(out.find("n[0-7] (8)\n"), std::string::npos) << out;
   EXPECT_NE(out.find("8 nodes: 8 ok, 0 failed"), std::string::npos) << out;
 }
@@ -67,7 +65,7 @@ TEST(CliTest, ExecReportsEachFailureWithItsReasonAndExitsOne) {
   ASSERT_TRUE(sshd.ok()) << sshd.error();
   std::string inv = WriteInventory(sshd, 4);
   std::string out;
-  ASSERT_EQ(RunCommand({Shardctl(), "exec", "-i", inv, "--node", "n1", "--node", "n3", "--",
+  ASSERT_EQ(RunCommand({ShardctlBin(), "exec", "-i", inv, "--node", "n1", "--node", "n3", "--",
                         "echo oops >&2; exit 3"},
                        &out),
             1)
@@ -79,11 +77,12 @@ TEST(CliTest, ExecReportsEachFailureWithItsReasonAndExitsOne) {
     EXPECT_NE(out.find("oops", at), std::string::npos) << out;
   }
   ASSERT_EQ(
-      RunCommand({Shardctl(), "exec", "-i", inv, "--shard", "0", "--", "kill -KILL $$"}, &out), 1);
+      RunCommand({ShardctlBin(), "exec", "-i", inv, "--shard", "0", "--", "kill -KILL $$"}, &out),
+      1);
   EXPECT_NE(out.find("signal KILL"), std::string::npos) << out;
-  ASSERT_EQ(RunCommand(
-                {Shardctl(), "exec", "-i", inv, "--node", "n0", "--timeout", "1", "--", "sleep 30"},
-                &out),
+  ASSERT_EQ(RunCommand({ShardctlBin(), "exec", "-i", inv, "--node", "n0", "--timeout", "1", "--",
+                        "sleep 30"},
+                       &out),
             1);
   EXPECT_NE(out.find("n0: timed out"), std::string::npos) << out;
 }
@@ -94,7 +93,8 @@ TEST(CliTest, ExecJsonIsOneObjectPerNode) {
   std::string inv = WriteInventory(sshd, 3);
   std::string out;
   ASSERT_EQ(
-      RunCommand({Shardctl(), "exec", "-i", inv, "-o", "json", "--", "echo hi; echo e >&2"}, &out),
+      RunCommand({ShardctlBin(), "exec", "-i", inv, "-o", "json", "--", "echo hi; echo e >&2"},
+                 &out),
       0)
       << out;
   std::istringstream lines(out);
@@ -117,13 +117,14 @@ TEST(CliTest, ExecRefusesUnknownHostKeyUnlessAskedToAcceptNew) {
   std::string empty_kh = sshd.temp().WriteFile("empty_known_hosts", "");
   std::string inv = WriteInventory(sshd, 1, empty_kh);
   std::string out;
-  ASSERT_EQ(RunCommand({Shardctl(), "exec", "-i", inv, "--", "true"}, &out), 1) << out;
+  ASSERT_EQ(RunCommand({ShardctlBin(), "exec", "-i", inv, "--", "true"}, &out), 1) << out;
   EXPECT_NE(out.find("SHA256:"), std::string::npos) << out;
   ASSERT_EQ(
-      RunCommand({Shardctl(), "exec", "-i", inv, "--accept-new-host-keys", "--", "true"}, &out), 0)
+      RunCommand({ShardctlBin(), "exec", "-i", inv, "--accept-new-host-keys", "--", "true"}, &out),
+      0)
       << out;
   EXPECT_NE(ReadFile(empty_kh).find("ssh-ed25519"), std::string::npos);
-  ASSERT_EQ(RunCommand({Shardctl(), "exec", "-i", inv, "--", "true"}, &out), 0) << out;
+  ASSERT_EQ(RunCommand({ShardctlBin(), "exec", "-i", inv, "--", "true"}, &out), 0) << out;
 }
 
 TEST(CliTest, ExecUsageErrorsTouchNothing) {
@@ -131,9 +132,9 @@ TEST(CliTest, ExecUsageErrorsTouchNothing) {
   ASSERT_TRUE(sshd.ok()) << sshd.error();
   std::string inv = WriteInventory(sshd, 2);
   std::string out;
-  EXPECT_EQ(RunCommand({Shardctl(), "exec", "-i", inv}, &out), 2);
+  EXPECT_EQ(RunCommand({ShardctlBin(), "exec", "-i", inv}, &out), 2);
   EXPECT_NE(out.find("no command given"), std::string::npos) << out;
-  EXPECT_EQ(RunCommand({Shardctl(), "exec", "-i", inv, "--shard", "9", "--", "true"}, &out), 2);
+  EXPECT_EQ(RunCommand({ShardctlBin(), "exec", "-i", inv, "--shard", "9", "--", "true"}, &out), 2);
   EXPECT_NE(out.find("--shard 9: no such shard"), std::string::npos) << out;
 }
 

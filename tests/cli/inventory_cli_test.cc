@@ -11,14 +11,13 @@ namespace {
 
 using nlohmann::json;
 
-std::string Shardctl() { return BinDir() + "/shardctl"; }
 std::string Data(const std::string& name) { return SourceDir() + "/tests/data/ansible/" + name; }
 
 // Imports an Ansible file with the CLI into dir/out and returns the JSON written.
 json ImportWithCli(const TempDir& dir, const std::string& file, const std::string& out) {
   std::string output;
   int rc = RunCommand(
-      {Shardctl(), "inventory", "import", "--ansible", file, "-o", dir.path() + "/" + out},
+      {ShardctlBin(), "inventory", "import", "--ansible", file, "-o", dir.path() + "/" + out},
       &output);
   EXPECT_EQ(rc, 0) << output;
   return json::parse(ReadFile(dir.path() + "/" + out), nullptr, false);
@@ -32,10 +31,11 @@ TEST(InventoryCliTest, IniAndYamlImportToTheSameValidInventoryAndExportRoundTrip
   EXPECT_EQ(from_ini, from_yaml);
   EXPECT_EQ(from_ini["shards"].size(), 4u);
   std::string out;
-  ASSERT_EQ(RunCommand({Shardctl(), "validate", "-i", dir.path() + "/ini.json"}, &out), 0) << out;
+  ASSERT_EQ(RunCommand({ShardctlBin(), "validate", "-i", dir.path() + "/ini.json"}, &out), 0)
+      << out;
   EXPECT_NE(out.find("4 shards, 6 nodes"), std::string::npos) << out;
   for (std::string name : {"back.ini", "back.yml"}) {
-    ASSERT_EQ(RunCommand({Shardctl(), "inventory", "export", "-i", dir.path() + "/ini.json",
+    ASSERT_EQ(RunCommand({ShardctlBin(), "inventory", "export", "-i", dir.path() + "/ini.json",
                           "--ansible", "-o", dir.path() + "/" + name},
                          &out),
               0)
@@ -51,13 +51,13 @@ TEST(InventoryCliTest, BadAnsibleInputIsAUsageErrorAndWritesNothing) {
   TempDir dir;
   std::string bad = dir.WriteFile("hosts.ini", "[web]\nh1 ansible_host=10.0.0.1\n");
   std::string out;
-  EXPECT_EQ(RunCommand({Shardctl(), "inventory", "import", "--ansible", bad, "-o",
+  EXPECT_EQ(RunCommand({ShardctlBin(), "inventory", "import", "--ansible", bad, "-o",
                         dir.path() + "/inv.json"},
                        &out),
             2);
   EXPECT_NE(out.find("host \"h1\""), std::string::npos) << out;
   EXPECT_EQ(ReadFile(dir.path() + "/inv.json"), "");
-  EXPECT_EQ(RunCommand({Shardctl(), "inventory", "frobnicate"}, &out), 2);
+  EXPECT_EQ(RunCommand({ShardctlBin(), "inventory", "frobnicate"}, &out), 2);
 }
 
 }  // namespace

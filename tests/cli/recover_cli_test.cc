@@ -18,13 +18,10 @@ namespace {
 using nlohmann::json;
 namespace fs = std::filesystem;
 
-std::string Shardctl() { return BinDir() + "/shardctl"; }
-std::string SandboxPlaybook() { return SourceDir() + "/playbooks/sandbox.json"; }
-
 // Runs shardctl with stdin from /dev/null, so it never has a terminal to ask on, whatever
 // terminal ctest itself was started from.
 int RunNoTty(std::vector<std::string> args, std::string* out) {
-  std::vector<std::string> argv = {"sh", "-c", "exec \"$0\" \"$@\" </dev/null", Shardctl()};
+  std::vector<std::string> argv = {"sh", "-c", "exec \"$0\" \"$@\" </dev/null", ShardctlBin()};
   argv.insert(argv.end(), args.begin(), args.end());
   return RunCommand(argv, out);
 }
@@ -60,17 +57,17 @@ bool NoJournal(const std::string& state_dir) {
 TEST(RecoverCliTest, HelpTeachesWithExamples) {
   for (const std::string cmd : {"recover", "plan", "status"}) {
     std::string out;
-    ASSERT_EQ(RunCommand({Shardctl(), cmd, "--help"}, &out), 0) << cmd << ":\n" << out;
+    ASSERT_EQ(RunCommand({ShardctlBin(), cmd, "--help"}, &out), 0) << cmd << ":\n" << out;
     EXPECT_NE(out.find("usage: shardctl " + cmd), std::string::npos) << out;
     EXPECT_NE(out.find("Examples:\n  shardctl " + cmd + " -i "), std::string::npos) << out;
     EXPECT_NE(out.find("--playbook"), std::string::npos) << out;
   }
   std::string out;
-  ASSERT_EQ(RunCommand({Shardctl(), "recover", "--help"}, &out), 0);
+  ASSERT_EQ(RunCommand({ShardctlBin(), "recover", "--help"}, &out), 0);
   for (const char* flag : {"--yes", "--dry-run", "--state-dir", "--report", "--force"}) {
     EXPECT_NE(out.find(flag), std::string::npos) << flag << " missing from recover --help";
   }
-  ASSERT_EQ(RunCommand({Shardctl(), "--help"}, &out), 0);
+  ASSERT_EQ(RunCommand({ShardctlBin(), "--help"}, &out), 0);
   EXPECT_NE(out.find("recover"), std::string::npos) << out;
   EXPECT_NE(out.find("--dry-run"), std::string::npos) << out;
 }
@@ -83,12 +80,15 @@ TEST(RecoverCliTest, MissingFlagsAreUsageErrors) {
     EXPECT_EQ(RunNoTty({cmd, "-i", inv}, &out), 2) << cmd << ":\n" << out;
     EXPECT_NE(out.find("'--playbook' is required"), std::string::npos) << out;
     EXPECT_NE(out.find("usage: shardctl " + cmd), std::string::npos) << out;
-    EXPECT_EQ(RunNoTty({cmd, "-p", SandboxPlaybook()}, &out), 2) << cmd << ":\n" << out;
+    EXPECT_EQ(RunNoTty({cmd, "-p", ShippedPlaybook("sandbox")}, &out), 2) << cmd << ":\n" << out;
     EXPECT_NE(out.find("'--inventory' is required"), std::string::npos) << out;
   }
-  EXPECT_EQ(RunNoTty({"recover", "-i", inv, "-p", SandboxPlaybook(), "--no-such-flag"}, &out), 2);
+  EXPECT_EQ(
+      RunNoTty({"recover", "-i", inv, "-p", ShippedPlaybook("sandbox"), "--no-such-flag"}, &out),
+      2);
   EXPECT_NE(out.find("no-such-flag"), std::string::npos) << out;
-  EXPECT_EQ(RunNoTty({"recover", "-i", inv, "-p", SandboxPlaybook(), "-o", "yaml"}, &out), 2);
+  EXPECT_EQ(RunNoTty({"recover", "-i", inv, "-p", ShippedPlaybook("sandbox"), "-o", "yaml"}, &out),
+            2);
   EXPECT_NE(out.find("--output must be text or json"), std::string::npos) << out;
 }
 
@@ -96,7 +96,7 @@ TEST(RecoverCliTest, BadPlaybookIsExitTwoNamingFileAndJsonPath) {
   TempDir dir;
   std::string inv = WriteInventory(dir);
   std::string state = dir.path() + "/state";
-  json pb = json::parse(ReadFile(SandboxPlaybook()));
+  json pb = json::parse(ReadFile(ShippedPlaybook("sandbox")));
   pb["gate"]["min_new_block"] = 3;  // the typo docs/playbooks.md uses as its example
   std::string typo = dir.WriteFile("typo.json", pb.dump(2));
   std::string out;
@@ -106,7 +106,7 @@ TEST(RecoverCliTest, BadPlaybookIsExitTwoNamingFileAndJsonPath) {
       << out;
   EXPECT_NE(out.find("found unknown key"), std::string::npos) << out;
 
-  pb = json::parse(ReadFile(SandboxPlaybook()));
+  pb = json::parse(ReadFile(ShippedPlaybook("sandbox")));
   pb["gate"]["min_new_blocks"] = "five";
   std::string wrong_type = dir.WriteFile("type.json", pb.dump(2));
   EXPECT_EQ(RunNoTty({"recover", "-i", inv, "-p", wrong_type, "--yes", "--state-dir", state}, &out),
@@ -114,7 +114,7 @@ TEST(RecoverCliTest, BadPlaybookIsExitTwoNamingFileAndJsonPath) {
   EXPECT_NE(out.find(wrong_type + ":/gate/min_new_blocks: expected"), std::string::npos) << out;
 
   // A var no node defines fails on the template, naming the command and the node.
-  pb = json::parse(ReadFile(SandboxPlaybook()));
+  pb = json::parse(ReadFile(ShippedPlaybook("sandbox")));
   pb["commands"]["stop"] = "{{dir}}/ctl stop {{no_such_var}}";
   std::string bad_var = dir.WriteFile("var.json", pb.dump(2));
   EXPECT_EQ(RunNoTty({"recover", "-i", inv, "-p", bad_var, "--yes", "--state-dir", state}, &out),
@@ -139,10 +139,10 @@ TEST(RecoverCliTest, BadInventoryIsExitTwoNamingFileAndJsonPath) {
   inv["shards"][1]["nodes"][0]["voting_powr"] = 2;
   std::string typo = dir.WriteFile("typo.json", inv.dump(2));
   std::string out;
-  EXPECT_EQ(
-      RunNoTty({"recover", "-i", typo, "-p", SandboxPlaybook(), "--yes", "--state-dir", state},
-               &out),
-      2);
+  EXPECT_EQ(RunNoTty({"recover", "-i", typo, "-p", ShippedPlaybook("sandbox"), "--yes",
+                      "--state-dir", state},
+                     &out),
+            2);
   EXPECT_NE(out.find(typo + ":/shards/1/nodes/0"), std::string::npos) << out;
   EXPECT_NE(out.find("voting_powr"), std::string::npos) << out;
   EXPECT_TRUE(NoJournal(state)) << "a bad inventory must stop recover before the journal opens";
@@ -153,7 +153,8 @@ TEST(RecoverCliTest, RecoverWithoutYesAndWithoutTerminalRefusesPolitely) {
   std::string inv = WriteInventory(dir);
   std::string state = dir.path() + "/state";
   std::string out;
-  EXPECT_EQ(RunNoTty({"recover", "-i", inv, "-p", SandboxPlaybook(), "--state-dir", state}, &out),
+  EXPECT_EQ(RunNoTty({"recover", "-i", inv, "-p", ShippedPlaybook("sandbox"), "--state-dir", state},
+                     &out),
             2);
   EXPECT_NE(out.find("--yes"), std::string::npos) << out;
   EXPECT_NE(out.find("nothing was touched"), std::string::npos) << out;
@@ -164,16 +165,18 @@ TEST(RecoverCliTest, RecoverSelectsShardsNotNodes) {
   TempDir dir;
   std::string inv = WriteInventory(dir);
   std::string out;
-  EXPECT_EQ(RunNoTty({"recover", "-i", inv, "-p", SandboxPlaybook(), "--node", "s0-n0", "--yes",
-                      "--state-dir", dir.path() + "/state"},
+  EXPECT_EQ(RunNoTty({"recover", "-i", inv, "-p", ShippedPlaybook("sandbox"), "--node", "s0-n0",
+                      "--yes", "--state-dir", dir.path() + "/state"},
                      &out),
             2);
   EXPECT_NE(out.find("select them with --shard"), std::string::npos) << out;
-  EXPECT_EQ(
-      RunNoTty({"recover", "-i", inv, "-p", SandboxPlaybook(), "--shard", "9", "--dry-run"}, &out),
-      2);
+  EXPECT_EQ(RunNoTty({"recover", "-i", inv, "-p", ShippedPlaybook("sandbox"), "--shard", "9",
+                      "--dry-run"},
+                     &out),
+            2);
   EXPECT_NE(out.find("no shard 9"), std::string::npos) << out;
-  EXPECT_EQ(RunNoTty({"plan", "-i", inv, "-p", SandboxPlaybook(), "--shard", "9"}, &out), 2);
+  EXPECT_EQ(RunNoTty({"plan", "-i", inv, "-p", ShippedPlaybook("sandbox"), "--shard", "9"}, &out),
+            2);
   EXPECT_NE(out.find("no shard 9"), std::string::npos) << out;
   EXPECT_TRUE(NoJournal(dir.path() + "/state"));
 }
@@ -184,7 +187,9 @@ TEST(RecoverCliTest, PlanRendersEveryNodesCommandsOffline) {
   TempDir dir;
   std::string inv = WriteInventory(dir);
   std::string out;
-  ASSERT_EQ(RunNoTty({"plan", "-i", inv, "-p", SandboxPlaybook(), "--shard", "1"}, &out), 0) << out;
+  ASSERT_EQ(RunNoTty({"plan", "-i", inv, "-p", ShippedPlaybook("sandbox"), "--shard", "1"}, &out),
+            0)
+      << out;
   EXPECT_NE(out.find("shards in order: 1"), std::string::npos) << out;
   for (const char* node : {"s1-n0", "s1-n1"}) {
     EXPECT_NE(out.find("stop " + std::string(node) + ": /srv/" + node + "/ctl stop"),
@@ -198,13 +203,15 @@ TEST(RecoverCliTest, PlanRendersEveryNodesCommandsOffline) {
   EXPECT_NE(out.find("nothing was touched"), std::string::npos) << out;
 
   std::string dry;
-  ASSERT_EQ(
-      RunNoTty({"recover", "-i", inv, "-p", SandboxPlaybook(), "--shard", "1", "--dry-run"}, &dry),
-      0)
+  ASSERT_EQ(RunNoTty({"recover", "-i", inv, "-p", ShippedPlaybook("sandbox"), "--shard", "1",
+                      "--dry-run"},
+                     &dry),
+            0)
       << dry;
   EXPECT_EQ(dry, out) << "recover --dry-run should print exactly what plan prints";
 
-  ASSERT_EQ(RunNoTty({"plan", "-i", inv, "-p", SandboxPlaybook(), "-o", "json"}, &out), 0) << out;
+  ASSERT_EQ(RunNoTty({"plan", "-i", inv, "-p", ShippedPlaybook("sandbox"), "-o", "json"}, &out), 0)
+      << out;
   json plan = json::parse(out);
   EXPECT_EQ(plan["dry_run"], true);
   EXPECT_EQ(plan["shard_order"], json({0, 1}));
@@ -229,9 +236,10 @@ TEST(RecoverCliTest, RollingRestartWithoutYesAndWithoutTerminalTouchesNothing) {
   TempDir dir;
   std::string inv = WriteInventory(dir), out;
   const std::string state = dir.path() + "/state";
-  EXPECT_EQ(
-      RunNoTty({"rolling-restart", "-i", inv, "-p", SandboxPlaybook(), "--state-dir", state}, &out),
-      2);
+  EXPECT_EQ(RunNoTty({"rolling-restart", "-i", inv, "-p", ShippedPlaybook("sandbox"), "--state-dir",
+                      state},
+                     &out),
+            2);
   EXPECT_NE(out.find("needs confirmation"), std::string::npos) << out;
   EXPECT_TRUE(NoJournal(state));
 }

@@ -12,8 +12,6 @@ namespace {
 
 using nlohmann::json;
 
-std::string Shardctl() { return BinDir() + "/shardctl"; }
-
 // An inventory of n nodes named and addressed "node-<i>" only, in two shards.
 std::string NamesOnlyInventory(const TempDir& dir, int n) {
   json inv = {{"network", "ssh-config-test"}};
@@ -42,7 +40,8 @@ TEST(SshConfigCliTest, InventoryOfNamesAndHostsRunsExecWithEverythingElseFromThe
   std::string inv = NamesOnlyInventory(dir, 4);
   std::string out;
   ASSERT_EQ(
-      RunCommand({Shardctl(), "exec", "-i", inv, "-F", cfg, "--", "echo", "via-config"}, &out), 0)
+      RunCommand({ShardctlBin(), "exec", "-i", inv, "-F", cfg, "--", "echo", "via-config"}, &out),
+      0)
       << out;
   EXPECT_NE(out.find("4 nodes: 4 ok, 0 failed"), std::string::npos) << out;
   EXPECT_NE(out.find("via-config"), std::string::npos) << out;
@@ -58,7 +57,8 @@ TEST(SshConfigCliTest, StrictHostKeyCheckingNoInTheConfigStillRefusesAnUnknownKe
                                                     "Host *\n  StrictHostKeyChecking no\n");
   std::string inv = NamesOnlyInventory(dir, 2);
   std::string out;
-  ASSERT_EQ(RunCommand({Shardctl(), "exec", "-i", inv, "-F", cfg, "--", "true"}, &out), 1) << out;
+  ASSERT_EQ(RunCommand({ShardctlBin(), "exec", "-i", inv, "-F", cfg, "--", "true"}, &out), 1)
+      << out;
   EXPECT_NE(out.find("is not known"), std::string::npos) << out;
   EXPECT_NE(out.find("SHA256:"), std::string::npos) << out;
   EXPECT_EQ(ReadFile(empty_kh), "");  // nothing was recorded either
@@ -81,7 +81,7 @@ TEST(SshConfigCliTest, ProxyJumpReachesSixtyFourNodesOverOneBastionSession) {
   std::string inv = NamesOnlyInventory(dir, 64);
   ASSERT_EQ(bastion.AcceptedLogins(), 0);
   std::string out;
-  ASSERT_EQ(RunCommand({Shardctl(), "exec", "-i", inv, "-F", cfg, "-o", "json", "--", "echo",
+  ASSERT_EQ(RunCommand({ShardctlBin(), "exec", "-i", inv, "-F", cfg, "-o", "json", "--", "echo",
                         "behind-bastion"},
                        &out),
             0)
@@ -106,7 +106,8 @@ TEST(SshConfigCliTest, UnreachableBastionFailsEveryNodeBehindItWithThatReason) {
                         "  ProxyJump 127.0.0.1:" + std::to_string(closed_port) + "\n");
   std::string inv = NamesOnlyInventory(dir, 4);
   std::string out;
-  ASSERT_EQ(RunCommand({Shardctl(), "exec", "-i", inv, "-F", cfg, "--", "true"}, &out), 1) << out;
+  ASSERT_EQ(RunCommand({ShardctlBin(), "exec", "-i", inv, "-F", cfg, "--", "true"}, &out), 1)
+      << out;
   EXPECT_NE(out.find("4 nodes: 0 ok, 4 failed"), std::string::npos) << out;
   EXPECT_NE(out.find("bastion root@[127.0.0.1]:" + std::to_string(closed_port)), std::string::npos)
       << out;

@@ -23,8 +23,6 @@ namespace {
 using namespace std::chrono_literals;
 using nlohmann::json;
 
-std::string Playbook() { return SourceDir() + "/playbooks/etcd.json"; }
-
 int64_t NowMs() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
              std::chrono::system_clock::now().time_since_epoch())
@@ -146,8 +144,8 @@ TEST(EtcdRolling, ThreeClustersOfThreeEveryMemberOnceLeaderLastNoFailedWrite) {
       20s))
       << "the writer never got 5 writes into every cluster; failed: " << writer.failed();
   const auto t0 = std::chrono::steady_clock::now();
-  int rc = Shardctl({"rolling-restart", "-i", etcd.inventory_path(), "-p", Playbook(), "--yes",
-                     "-o", "json", "--state-dir", state},
+  int rc = Shardctl({"rolling-restart", "-i", etcd.inventory_path(), "-p", ShippedPlaybook("etcd"),
+                     "--yes", "-o", "json", "--state-dir", state},
                     stderr_file, &out, 180);
   const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   const int64_t ok_at_end = writer.ok_total();

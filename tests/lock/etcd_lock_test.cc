@@ -24,16 +24,16 @@ EtcdLockConfig Config(const LocalEtcd& etcd, int ttl_s = 30) {
   return c;
 }
 
-LeaseHolder Holder(const std::string& id) {
+LeaseHolder EtcdHolder(const std::string& id) {
   return {id, id == "run-a" ? "alice@ops-1" : "bob@ops-2", "shardctl recover", 1764134400, 0};
 }
 
 TEST(EtcdLock, SecondHolderIsRefusedUntilRelease) {
   LocalEtcd etcd;
   ASSERT_TRUE(etcd.ok()) << etcd.error();
-  EtcdLock a(EtcdClient(Config(etcd)), "testnet", Holder("run-a"));
-  EtcdLock b(EtcdClient(Config(etcd)), "testnet", Holder("run-b"));
-  EtcdLock other_net(EtcdClient(Config(etcd)), "mainnet", Holder("run-b"));
+  EtcdLock a(EtcdClient(Config(etcd)), "testnet", EtcdHolder("run-a"));
+  EtcdLock b(EtcdClient(Config(etcd)), "testnet", EtcdHolder("run-b"));
+  EtcdLock other_net(EtcdClient(Config(etcd)), "mainnet", EtcdHolder("run-b"));
   ASSERT_TRUE(a.Acquire().ok());
   Status refused = b.Acquire();
   ASSERT_EQ(refused.code(), Status::Code::kFailed);
@@ -57,8 +57,8 @@ TEST(EtcdLock, SecondHolderIsRefusedUntilRelease) {
 TEST(EtcdLock, KeepaliveHoldsPastTheTtlAndExpiryLetsTheNextIn) {
   LocalEtcd etcd;
   ASSERT_TRUE(etcd.ok()) << etcd.error();
-  EtcdLock a(EtcdClient(Config(etcd, 2)), "testnet", Holder("run-a"));
-  EtcdLock b(EtcdClient(Config(etcd, 2)), "testnet", Holder("run-b"));
+  EtcdLock a(EtcdClient(Config(etcd, 2)), "testnet", EtcdHolder("run-a"));
+  EtcdLock b(EtcdClient(Config(etcd, 2)), "testnet", EtcdHolder("run-b"));
   ASSERT_TRUE(a.Acquire().ok());
   RealClock clock;
   std::atomic<int> renewals{0};
@@ -82,8 +82,8 @@ TEST(EtcdLock, KeepaliveHoldsPastTheTtlAndExpiryLetsTheNextIn) {
 TEST(EtcdLock, BreakRevokesTheHoldersLease) {
   LocalEtcd etcd;
   ASSERT_TRUE(etcd.ok()) << etcd.error();
-  EtcdLock a(EtcdClient(Config(etcd)), "testnet", Holder("run-a"));
-  EtcdLock b(EtcdClient(Config(etcd)), "testnet", Holder("run-b"));
+  EtcdLock a(EtcdClient(Config(etcd)), "testnet", EtcdHolder("run-a"));
+  EtcdLock b(EtcdClient(Config(etcd)), "testnet", EtcdHolder("run-b"));
   ASSERT_TRUE(a.Acquire().ok());
   EtcdClient client(Config(etcd));
   EXPECT_EQ(BreakEtcdLock(client, "run-zzz").status().code(), Status::Code::kNotFound);
@@ -98,7 +98,7 @@ TEST(EtcdLock, BreakRevokesTheHoldersLease) {
 TEST(EtcdLock, KilledEtcdLosesTheLease) {
   LocalEtcd etcd;
   ASSERT_TRUE(etcd.ok()) << etcd.error();
-  EtcdLock a(EtcdClient(Config(etcd, 3)), "testnet", Holder("run-a"));
+  EtcdLock a(EtcdClient(Config(etcd, 3)), "testnet", EtcdHolder("run-a"));
   ASSERT_TRUE(a.Acquire().ok());
   RealClock clock;
   std::atomic<bool> told{false};
@@ -141,12 +141,12 @@ TEST(EtcdLock, TlsVerifiesTheServerAgainstTheConfiguredCa) {
   ASSERT_TRUE(etcd.ok()) << etcd.error();
   EtcdLockConfig c = Config(etcd);
   c.ca_file = dir.path() + "/ca.pem";
-  EtcdLock a(EtcdClient(c), "testnet", Holder("run-a"));
+  EtcdLock a(EtcdClient(c), "testnet", EtcdHolder("run-a"));
   ASSERT_TRUE(a.Acquire().ok());
-  EtcdLock b(EtcdClient(c), "testnet", Holder("run-b"));
+  EtcdLock b(EtcdClient(c), "testnet", EtcdHolder("run-b"));
   EXPECT_EQ(b.Acquire().code(), Status::Code::kFailed);
   c.ca_file = dir.path() + "/srv.pem";  // not the CA that signed it
-  EtcdLock untrusting(EtcdClient(c), "testnet", Holder("run-b"));
+  EtcdLock untrusting(EtcdClient(c), "testnet", EtcdHolder("run-b"));
   Status st = untrusting.Acquire();
   EXPECT_EQ(st.code(), Status::Code::kUnreachable);
   EXPECT_NE(st.message().find("SSLServerVerification"), std::string::npos) << st.message();
@@ -156,7 +156,7 @@ TEST(EtcdLock, TlsVerifiesTheServerAgainstTheConfiguredCa) {
 TEST(EtcdLock, UnreachableEtcdIsAnErrorNotAHang) {
   EtcdLockConfig c;
   c.endpoints = {"http://127.0.0.1:" + std::to_string(testing::FreePort())};
-  EtcdLock a(EtcdClient(c, 1000ms), "testnet", Holder("run-a"));
+  EtcdLock a(EtcdClient(c, 1000ms), "testnet", EtcdHolder("run-a"));
   Status st = a.Acquire();
   EXPECT_EQ(st.code(), Status::Code::kUnreachable);
   EXPECT_NE(st.message().find(c.endpoints[0]), std::string::npos) << st.message();

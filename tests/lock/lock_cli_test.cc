@@ -39,12 +39,9 @@ std::vector<std::string> Argv(const Operator& op, const std::vector<std::string>
                               const std::string& pid_file = "") {
   std::string exec = pid_file.empty() ? "exec timeout 120 \"$0\" \"$@\""
                                       : "echo $$ > '" + pid_file + "'; exec \"$0\" \"$@\"";
-  std::vector<std::string> argv = {"env",
-                                   "HOME=" + op.home,
-                                   "sh",
-                                   "-c",
-                                   exec + " </dev/null >>'" + op.err + "' 2>&1",
-                                   BinDir() + "/shardctl"};
+  std::vector<std::string> argv = {
+      "env",        "HOME=" + op.home, "sh", "-c", exec + " </dev/null >>'" + op.err + "' 2>&1",
+      ShardctlBin()};
   argv.insert(argv.end(), args.begin(), args.end());
   return argv;
 }

@@ -41,15 +41,15 @@ struct Net {
   }
 };
 
-LeaseHolder Holder(const std::string& id, int64_t start = 1764134400) {
+LeaseHolder NodeHolder(const std::string& id, int64_t start = 1764134400) {
   return {id, id == "run-a" ? "alice@ops-1" : "bob@ops-2", "shardctl rolling-restart", start, 0};
 }
 
 TEST(NodeLeaseSshd, SecondRunIsRefusedWithTheHolderUntilRelease) {
   Net net;
   ASSERT_TRUE(net.sshd.ok()) << net.sshd.error();
-  NodeLeases a(net.transport, net.inv, net.clock, net.Config(), Holder("run-a"));
-  NodeLeases b(net.transport, net.inv, net.clock, net.Config(), Holder("run-b"));
+  NodeLeases a(net.transport, net.inv, net.clock, net.Config(), NodeHolder("run-a"));
+  NodeLeases b(net.transport, net.inv, net.clock, net.Config(), NodeHolder("run-b"));
   ASSERT_TRUE(a.Acquire(0, nullptr).ok());
   EXPECT_TRUE(std::filesystem::exists(net.LeaseFile(2)));
   Status refused = b.Acquire(0, nullptr);
@@ -68,8 +68,8 @@ TEST(NodeLeaseSshd, SecondRunIsRefusedWithTheHolderUntilRelease) {
 TEST(NodeLeaseSshd, AnExpiredLeaseIsTakenOverAndItsHolderLosesIt) {
   Net net;
   ASSERT_TRUE(net.sshd.ok()) << net.sshd.error();
-  NodeLeases a(net.transport, net.inv, net.clock, net.Config(2000ms), Holder("run-a"));
-  NodeLeases b(net.transport, net.inv, net.clock, net.Config(2000ms), Holder("run-b"));
+  NodeLeases a(net.transport, net.inv, net.clock, net.Config(2000ms), NodeHolder("run-a"));
+  NodeLeases b(net.transport, net.inv, net.clock, net.Config(2000ms), NodeHolder("run-b"));
   ASSERT_TRUE(a.Acquire(0, nullptr).ok());
   EXPECT_EQ(b.Acquire(0, nullptr).code(), Status::Code::kFailed) << "not expired yet";
   std::vector<std::string> notes;
@@ -90,7 +90,7 @@ TEST(NodeLeaseSshd, AnExpiredLeaseIsTakenOverAndItsHolderLosesIt) {
 TEST(NodeLeaseSshd, ReadAndBreakSeeEveryNode) {
   Net net;
   ASSERT_TRUE(net.sshd.ok()) << net.sshd.error();
-  NodeLeases a(net.transport, net.inv, net.clock, net.Config(), Holder("run-a"));
+  NodeLeases a(net.transport, net.inv, net.clock, net.Config(), NodeHolder("run-a"));
   ASSERT_TRUE(a.Acquire(0, nullptr).ok());
   auto nodes = net.inv.AllNodes();
   auto read = RunNodeLeaseOp(net.transport, net.inv, nodes, net.Config(), NodeLeaseOp::kRead, {});
@@ -115,11 +115,11 @@ TEST(NodeLeaseSshd, MajorityWithOneNodeDown) {
   Net net;
   ASSERT_TRUE(net.sshd.ok()) << net.sshd.error();
   net.inv.shards[0].nodes[2].ssh.port = testing::FreePort();  // nothing listens there
-  NodeLeases a(net.transport, net.inv, net.clock, net.Config(), Holder("run-a"));
+  NodeLeases a(net.transport, net.inv, net.clock, net.Config(), NodeHolder("run-a"));
   EXPECT_TRUE(a.Acquire(0, nullptr).ok()) << "2 of 3 answer";
   net.inv.shards[0].nodes[1].ssh.port = net.inv.shards[0].nodes[2].ssh.port;
   SshTransport other;  // net.transport keeps its session to s0-n2
-  NodeLeases b(other, net.inv, net.clock, net.Config(), Holder("run-b"));
+  NodeLeases b(other, net.inv, net.clock, net.Config(), NodeHolder("run-b"));
   Status st = b.Acquire(0, nullptr);
   EXPECT_EQ(st.code(), Status::Code::kFailed);
   EXPECT_NE(st.message().find("not answering: s0-n2 (unreachable"), std::string::npos)

@@ -25,8 +25,6 @@ using nlohmann::json;
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
 
-std::string Playbook() { return SourceDir() + "/playbooks/sandbox.json"; }
-
 // Journal lines that announce an action ("begin"), as "step node" strings.
 std::vector<std::string> BegunActions(const std::string& state_dir) {
   std::vector<std::string> begun;
@@ -117,8 +115,8 @@ TEST(RecoverSandbox, Aug30RecoversEveryShardReplacingTheBrokenBinaries) {
   const std::string state = sb.dir() + "/state", report_md = sb.dir() + "/report.md";
   const std::string stderr_file = sb.dir() + "/recover.stderr";
   const auto t0 = Clock::now();
-  int rc = Shardctl({"recover", "-i", sb.inventory_path(), "-p", Playbook(), "--yes", "-o", "json",
-                     "--state-dir", state, "--report", report_md},
+  int rc = Shardctl({"recover", "-i", sb.inventory_path(), "-p", ShippedPlaybook("sandbox"),
+                     "--yes", "-o", "json", "--state-dir", state, "--report", report_md},
                     stderr_file, &out);
   const double wall = std::chrono::duration<double>(Clock::now() - t0).count();
   ASSERT_EQ(rc, 0) << out << "\nstderr:\n" << ReadFile(stderr_file);
@@ -225,9 +223,9 @@ TEST(RecoverSandbox, StuckInViewChangeIsDetectedAndCuredByWholeShardRestart) {
 
   // status sees it: halted in view change, exit 1, in text and JSON.
   const std::string stderr_file = sb.dir() + "/shardctl.stderr";
-  int rc = Shardctl(
-      {"status", "-i", sb.inventory_path(), "-p", Playbook(), "--interval", "1.5", "-o", "json"},
-      stderr_file, &out, 60);
+  int rc = Shardctl({"status", "-i", sb.inventory_path(), "-p", ShippedPlaybook("sandbox"),
+                     "--interval", "1.5", "-o", "json"},
+                    stderr_file, &out, 60);
   EXPECT_EQ(rc, 1) << out << ReadFile(stderr_file);
   json st = json::parse(out, nullptr, false);
   ASSERT_TRUE(st.is_object()) << out;
@@ -235,15 +233,16 @@ TEST(RecoverSandbox, StuckInViewChangeIsDetectedAndCuredByWholeShardRestart) {
   EXPECT_EQ(st["shards"][0]["verdict"], "halted-view-change") << st.dump(2);
   EXPECT_EQ(st["shards"][0]["blocks_in_interval"], 0) << st.dump(2);
   EXPECT_EQ(st["shards"][0]["nodes_up"], 5) << st.dump(2);
-  rc = Shardctl({"status", "-i", sb.inventory_path(), "-p", Playbook(), "--interval", "1"},
-                stderr_file, &out, 60);
+  rc = Shardctl(
+      {"status", "-i", sb.inventory_path(), "-p", ShippedPlaybook("sandbox"), "--interval", "1"},
+      stderr_file, &out, 60);
   EXPECT_EQ(rc, 1) << out;
   EXPECT_NE(out.find("halted-view-change"), std::string::npos) << out;
 
   // recover cures it with a whole-shard restart.
   const std::string state = sb.dir() + "/state", report_md = sb.dir() + "/report.md";
-  rc = Shardctl({"recover", "-i", sb.inventory_path(), "-p", Playbook(), "--yes", "-o", "json",
-                 "--state-dir", state, "--report", report_md},
+  rc = Shardctl({"recover", "-i", sb.inventory_path(), "-p", ShippedPlaybook("sandbox"), "--yes",
+                 "-o", "json", "--state-dir", state, "--report", report_md},
                 stderr_file, &out);
   ASSERT_EQ(rc, 0) << out << "\nstderr:\n" << ReadFile(stderr_file);
   json report = FinalReport(out);
@@ -275,7 +274,7 @@ TEST(RecoverSandbox, BadInputAndDryRunTouchNothingOnAHaltedShard) {
   TempDir tmp;
 
   // A playbook typo: exit 2 naming file, JSON path and reason.
-  json pb = json::parse(ReadFile(Playbook()));
+  json pb = json::parse(ReadFile(ShippedPlaybook("sandbox")));
   pb["gate"]["min_new_block"] = 3;
   const std::string bad_pb = tmp.WriteFile("typo-playbook.json", pb.dump(2));
   EXPECT_EQ(
@@ -291,7 +290,8 @@ TEST(RecoverSandbox, BadInputAndDryRunTouchNothingOnAHaltedShard) {
   json inv = json::parse(ReadFile(sb.inventory_path()));
   inv["shards"][0]["nodes"][1]["hostname"] = "127.0.0.1";
   const std::string bad_inv = tmp.WriteFile("typo-inventory.json", inv.dump(2));
-  EXPECT_EQ(Shardctl({"recover", "-i", bad_inv, "-p", Playbook(), "--yes", "--state-dir", state},
+  EXPECT_EQ(Shardctl({"recover", "-i", bad_inv, "-p", ShippedPlaybook("sandbox"), "--yes",
+                      "--state-dir", state},
                      stderr_file, &out, 60),
             2);
   said = ReadFile(stderr_file);
@@ -300,8 +300,9 @@ TEST(RecoverSandbox, BadInputAndDryRunTouchNothingOnAHaltedShard) {
 
   // plan and recover --dry-run on the halted shard: every node's stop and start, nothing done.
   const std::vector<std::vector<std::string>> dry_runs = {
-      {"plan", "-i", sb.inventory_path(), "-p", Playbook()},
-      {"recover", "--dry-run", "-i", sb.inventory_path(), "-p", Playbook(), "--state-dir", state}};
+      {"plan", "-i", sb.inventory_path(), "-p", ShippedPlaybook("sandbox")},
+      {"recover", "--dry-run", "-i", sb.inventory_path(), "-p", ShippedPlaybook("sandbox"),
+       "--state-dir", state}};
   for (const std::vector<std::string>& args : dry_runs) {
     const std::string& cmd = args[0];
     ASSERT_EQ(Shardctl(args, stderr_file, &out, 60), 0) << out << ReadFile(stderr_file);
@@ -316,7 +317,7 @@ TEST(RecoverSandbox, BadInputAndDryRunTouchNothingOnAHaltedShard) {
     EXPECT_NE(out.find("nothing was touched"), std::string::npos) << out;
   }
   ASSERT_EQ(Shardctl({"recover", "--dry-run", "-o", "json", "-i", sb.inventory_path(), "-p",
-                      Playbook(), "--state-dir", state},
+                      ShippedPlaybook("sandbox"), "--state-dir", state},
                      stderr_file, &out, 60),
             0);
   json plan = json::parse(out, nullptr, false);

@@ -26,8 +26,6 @@ using namespace std::chrono_literals;
 using nlohmann::json;
 using WallTime = HeightMonitor::WallTime;
 
-std::string Playbook() { return SourceDir() + "/playbooks/sandbox.json"; }
-
 // How many times each node was started by its ctl (sandbox-node logs one line per start).
 std::map<std::string, int> StartCounts(const Sandbox& sb) {
   std::map<std::string, int> out;
@@ -95,8 +93,8 @@ TEST(RollingSandbox, FourShardsOfSevenKeepCommittingAndEveryNodeRestartsOnce) {
 
   HeightMonitor monitor(sb.nodes(), 50ms);
   const auto t0 = std::chrono::steady_clock::now();
-  int rc = Shardctl({"rolling-restart", "-i", sb.inventory_path(), "-p", Playbook(), "--yes", "-o",
-                     "json", "--state-dir", state, "--report", report_md},
+  int rc = Shardctl({"rolling-restart", "-i", sb.inventory_path(), "-p", ShippedPlaybook("sandbox"),
+                     "--yes", "-o", "json", "--state-dir", state, "--report", report_md},
                     stderr_file, &out, 400);
   const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   monitor.Stop();
@@ -156,8 +154,8 @@ TEST(RollingSandbox, KillNineMidRunThenResumeRestartsNoNodeTwice) {
     RunCommand({"sh", "-c",
                 "echo $$ > '" + pid_file + "'; exec \"$0\" \"$@\" </dev/null >/dev/null 2>>'" +
                     stderr_file + "'",
-                BinDir() + "/shardctl", "rolling-restart", "-i", sb.inventory_path(), "-p",
-                Playbook(), "--yes", "--state-dir", state});
+                ShardctlBin(), "rolling-restart", "-i", sb.inventory_path(), "-p",
+                ShippedPlaybook("sandbox"), "--yes", "--state-dir", state});
   });
   // While the first run holds the network, a second run is refused, naming the holder. This is
   // checked before the victim is chosen: the refusal may take seconds on a loaded machine, and the
@@ -165,8 +163,8 @@ TEST(RollingSandbox, KillNineMidRunThenResumeRestartsNoNodeTwice) {
   bool holding = WaitFor([&] { return !JournalLines(state).empty(); }, 60s, 20ms);
   if (holding) {
     std::string second_err = sb.dir() + "/second.stderr";
-    EXPECT_EQ(Shardctl({"rolling-restart", "-i", sb.inventory_path(), "-p", Playbook(), "--yes",
-                        "--state-dir", state},
+    EXPECT_EQ(Shardctl({"rolling-restart", "-i", sb.inventory_path(), "-p",
+                        ShippedPlaybook("sandbox"), "--yes", "--state-dir", state},
                        second_err, &out, 60),
               4);
     EXPECT_NE(ReadFile(second_err).find("is locked by run"), std::string::npos)
@@ -224,7 +222,7 @@ std::string ClosedWindowPlaybook(const TempDir& tmp) {
     std::strftime(buf, sizeof buf, "%H:%M", &tm);
     return std::string(buf);
   };
-  json pb = json::parse(ReadFile(Playbook()));
+  json pb = json::parse(ReadFile(ShippedPlaybook("sandbox")));
   pb["window"] = {
       {"start", hhmm(now + 2 * 3600)}, {"end", hhmm(now + 3 * 3600)}, {"time_zone", "UTC"}};
   return tmp.WriteFile("windowed.json", pb.dump(2));

@@ -14,7 +14,7 @@ namespace {
 
 using nlohmann::json;
 
-std::string Script() { return SourceDir() + "/tools/etcd-member"; }
+std::string EtcdMemberScript() { return SourceDir() + "/tools/etcd-member"; }
 
 }  // namespace
 
@@ -69,7 +69,7 @@ bool EtcdClusters::StartCluster(int cluster, int members, std::string* err) {
   }
   for (const EtcdMember& m : added) {
     std::string out;
-    if (RunCommand({Script(), "init", "--dir", m.dir, "--name", m.name, "--client-port",
+    if (RunCommand({EtcdMemberScript(), "init", "--dir", m.dir, "--name", m.name, "--client-port",
                     std::to_string(m.client_port), "--peer-port", std::to_string(m.peer_port),
                     "--cluster", initial, "--token", "cluster-" + std::to_string(cluster)},
                    &out) != 0) {
@@ -84,7 +84,7 @@ bool EtcdClusters::StartCluster(int cluster, int members, std::string* err) {
   std::vector<int> rcs(added.size());
   for (size_t i = 0; i < added.size(); ++i) {
     starts.emplace_back([&, i] {
-      rcs[i] = RunCommand({Script(), "start", "--dir", added[i].dir}, &outputs[i].second);
+      rcs[i] = RunCommand({EtcdMemberScript(), "start", "--dir", added[i].dir}, &outputs[i].second);
     });
   }
   for (std::thread& t : starts) t.join();
@@ -117,7 +117,7 @@ void EtcdClusters::WriteInventory(int clusters) const {
                   {"port", sshd_.port()},
                   {"identity_file", sshd_.identity_file()},
                   {"known_hosts", sshd_.known_hosts()}}},
-                {"vars", {{"etcd_member", Script()}}}}},
+                {"vars", {{"etcd_member", EtcdMemberScript()}}}}},
               {"shards", shards}};
   std::ofstream(inventory_path()) << inv.dump(2);
 }
@@ -139,7 +139,7 @@ int EtcdClusters::Starts(const EtcdMember& m) const {
 }
 
 bool EtcdClusters::IsRunning(const EtcdMember& m) const {
-  return RunCommand({Script(), "status", "--dir", m.dir}) == 0;
+  return RunCommand({EtcdMemberScript(), "status", "--dir", m.dir}) == 0;
 }
 
 std::optional<json> EtcdClusters::Status(const EtcdMember& m) const {
@@ -163,7 +163,9 @@ std::string EtcdClusters::LeaderSeenBy(const EtcdMember& m) const {
 void EtcdClusters::StopAll() {
   std::vector<std::thread> stops;
   for (const EtcdMember& m : members_) {
-    stops.emplace_back([&m] { RunCommand({Script(), "stop", "--dir", m.dir, "--timeout", "5"}); });
+    stops.emplace_back([&m] {
+      RunCommand({EtcdMemberScript(), "stop", "--dir", m.dir, "--timeout", "5"});
+    });
   }
   for (std::thread& t : stops) t.join();
   for (const EtcdMember& m : members_) {  // the sure path, if the script could not stop one

@@ -15,7 +15,7 @@ int Shardctl(const std::vector<std::string>& args, const std::string& err_file, 
   std::vector<std::string> argv = {
       "sh", "-c",
       "exec timeout " + std::to_string(limit_s) + " \"$0\" \"$@\" </dev/null 2>>'" + err_file + "'",
-      BinDir() + "/shardctl"};
+      ShardctlBin()};
   argv.insert(argv.end(), args.begin(), args.end());
   return RunCommand(argv, out);
 }

@@ -10,7 +10,7 @@
 namespace shardctl::testing {
 
 namespace {
-std::string Script() { return SourceDir() + "/tools/local-sshd"; }
+std::string LocalSshdScript() { return SourceDir() + "/tools/local-sshd"; }
 
 /// True while pid exists and is not a zombie. The daemonized sshd's parent is init, which may
 /// reap it only seconds later, so `kill -0` alone says "alive" long after it exited.
@@ -27,7 +27,7 @@ LocalSshd::LocalSshd(const std::string& log_level) : dir_(temp_.path() + "/ssh")
   for (int attempt = 0; attempt < 3 && !ok_; ++attempt) {
     port_ = FreePort();
     std::string output;
-    int rc = RunCommand({Script(), "start", "--dir", dir_, "--port", std::to_string(port_),
+    int rc = RunCommand({LocalSshdScript(), "start", "--dir", dir_, "--port", std::to_string(port_),
                          "--private-home", "--log-level", log_level},
                         &output);
     ok_ = rc == 0;
@@ -49,7 +49,8 @@ bool LocalSshd::Stop() {
     running_ = false;
     return true;
   }
-  running_ = RunCommand({Script(), "stop", "--dir", dir_}) != 0;  // the script's slow, sure path
+  running_ =
+      RunCommand({LocalSshdScript(), "stop", "--dir", dir_}) != 0;  // the script's slow, sure path
   return !running_;
 }
 

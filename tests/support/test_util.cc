@@ -107,5 +107,10 @@ std::string ReadFile(const std::string& path) {
 
 std::string SourceDir() { return SHARDCTL_SOURCE_DIR; }
 std::string BinDir() { return SHARDCTL_BIN_DIR; }
+std::string ShardctlBin() { return BinDir() + "/shardctl"; }
+
+std::string ShippedPlaybook(const std::string& name) {
+  return SourceDir() + "/playbooks/" + name + ".json";
+}
 
 }  // namespace shardctl::testing

@@ -38,5 +38,9 @@ std::string ReadFile(const std::string& path);
 /// Paths of the source tree and the built binaries (build/bin).
 std::string SourceDir();
 std::string BinDir();
+/// build/bin/shardctl.
+std::string ShardctlBin();
+/// A playbook shipped in playbooks/, by name ("sandbox", "etcd").
+std::string ShippedPlaybook(const std::string& name);
 
 }  // namespace shardctl::testing
