@@ -4,6 +4,6 @@
 # their own temp dirs, so they run in parallel. Extra arguments go to ctest (e.g. -L model).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-tools/build.sh
+tools/build.sh --all
 cd build
 ctest --output-on-failure -j "${CTEST_JOBS:-2}" --timeout 600 "$@"

@@ -10,21 +10,28 @@ namespace shardctl {
 namespace {
 
 // $1 op, $2 lease file, $3 run id, $4 ttl seconds, $5 body (holder lines without expiry).
-// Every step runs under the mutex directory $2.mutex (mkdir is atomic); a mutex older than 30 s
-// was left by a killed script and is removed. Expiry is judged by this node's clock only.
+// Every step runs under the mutex directory $2.mutex (mkdir is atomic), which holds the pid of
+// the script inside. A waiter removes a mutex whose holder is gone (a run killed mid-step: its
+// script dies of SIGPIPE or SIGHUP when the session drops), or one without a pid older than 5 s;
+// the holder's work takes milliseconds. Expiry is judged by this node's clock only.
 constexpr const char* kScript = R"SH(op=$1 p=$2 run=$3 ttl=$4 body=$5
 case $ttl in ''|*[!0-9]*) echo "error bad ttl"; exit 5;; esac
 d=$(dirname -- "$p") && mkdir -p -- "$d" || { echo "error cannot create $d"; exit 5; }
 m=$p.mutex i=0
 until mkdir -- "$m" 2>/dev/null; do
   i=$((i + 1))
-  t=$(stat -c %Y -- "$m" 2>/dev/null) || t=$(date +%s)
-  [ $(($(date +%s) - t)) -gt 30 ] && rmdir -- "$m" 2>/dev/null
+  o=$(cat -- "$m/pid" 2>/dev/null)
+  if [ -n "$o" ]; then kill -0 "$o" 2>/dev/null || rm -rf -- "$m"
+  else
+    t=$(stat -c %Y -- "$m" 2>/dev/null) || t=$(date +%s)
+    [ $(($(date +%s) - t)) -gt 5 ] && rm -rf -- "$m"
+  fi
   [ $i -gt 200 ] && { echo "error mutex $m stays taken"; exit 5; }
   sleep 0.05 2>/dev/null || sleep 1
 done
-trap 'rmdir -- "$m" 2>/dev/null' EXIT
-trap 'exit 6' HUP INT TERM
+echo $$ >"$m/pid"
+trap 'rm -rf -- "$m"' EXIT
+trap 'exit 6' HUP INT TERM PIPE
 now=$(date +%s) held= exp=0
 if [ -f "$p" ]; then
   held=$(sed -n 's/^run_id=//p' "$p" | head -n 1)

@@ -1,8 +1,11 @@
 // Node leases end to end: the lease script over a real OpenSSH sshd, three nodes whose lease
 // files live in per-node directories (names with spaces and quotes, to prove the quoting).
 #include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <filesystem>
+#include <fstream>
 
 #include "lock/node_leases.h"
 #include "support/sshd_fixture.h"
@@ -85,6 +88,30 @@ TEST(NodeLeaseSshd, AnExpiredLeaseIsTakenOverAndItsHolderLosesIt) {
   a.Release();  // must not remove b's leases
   EXPECT_TRUE(std::filesystem::exists(net.LeaseFile(1)));
   EXPECT_TRUE(b.Renew().ok());
+}
+
+// A run killed mid-step leaves its mutex directory behind; the next script must not wait for it
+// to age (that outlasted the command's timeout) but see that its holder is gone.
+TEST(NodeLeaseSshd, AMutexLeftByAKilledScriptIsTakenAtOnce) {
+  Net net;
+  ASSERT_TRUE(net.sshd.ok()) << net.sshd.error();
+  pid_t gone = fork();
+  if (gone == 0) _exit(0);
+  ASSERT_GT(gone, 0);
+  ASSERT_EQ(waitpid(gone, nullptr, 0), gone);
+  for (int i = 1; i <= 3; ++i) {
+    const std::string mutex = net.LeaseFile(i) + ".mutex";
+    std::filesystem::create_directories(mutex);
+    std::ofstream(mutex + "/pid") << gone << "\n";
+  }
+  NodeLeases a(net.transport, net.inv, net.clock, net.Config(), NodeHolder("run-a"));
+  const auto started = std::chrono::steady_clock::now();
+  ASSERT_TRUE(a.Acquire(0, nullptr).ok());
+  EXPECT_LT(std::chrono::steady_clock::now() - started, 5s) << "waited for the mutex to age";
+  for (int i = 1; i <= 3; ++i) {
+    EXPECT_FALSE(std::filesystem::exists(net.LeaseFile(i) + ".mutex")) << "node " << i;
+  }
+  a.Release();
 }
 
 TEST(NodeLeaseSshd, ReadAndBreakSeeEveryNode) {
