@@ -24,15 +24,18 @@ std::string FormatDuration(Duration d) {
   return buf;
 }
 
-std::string FormatUtc(int64_t unix_ms) {
+std::string FormatUtcAs(int64_t unix_ms, const char* strftime_format) {
   time_t secs = static_cast<time_t>(unix_ms / 1000);
   struct tm tm {};
   gmtime_r(&secs, &tm);
-  char buf[40];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
-  char out[48];
-  std::snprintf(out, sizeof out, "%s.%03dZ", buf, static_cast<int>(unix_ms % 1000));
-  return out;
+  char buf[64];
+  return std::strftime(buf, sizeof buf, strftime_format, &tm) ? buf : "";
+}
+
+std::string FormatUtc(int64_t unix_ms) {
+  char ms[8];
+  std::snprintf(ms, sizeof ms, ".%03dZ", static_cast<int>(unix_ms % 1000));
+  return FormatUtcAs(unix_ms, "%Y-%m-%dT%H:%M:%S") + ms;
 }
 
 std::string Join(const std::vector<std::string>& parts, const std::string& sep) {

@@ -9,13 +9,15 @@
 
 namespace shardctl {
 
-/// "1m05.3s", "4.2s", "850ms".
 /// Letters, digits, "-", "_" and ".": what names (nodes, networks, placeholders) are made of.
 bool IsNameChar(char c);
 
+/// "1m05.3s", "4.2s", "850ms".
 std::string FormatDuration(Duration d);
 /// "2024-05-01T03:12:45.120Z".
 std::string FormatUtc(int64_t unix_ms);
+/// unix_ms in UTC through strftime_format (at most 63 characters out; "" if longer).
+std::string FormatUtcAs(int64_t unix_ms, const char* strftime_format);
 /// parts joined by sep.
 std::string Join(const std::vector<std::string>& parts, const std::string& sep = ", ");
 /// "a, b, c"; "-" when empty.

@@ -98,15 +98,10 @@ Result<JournalEntry> ParseJournalLine(const std::string& line, const std::string
 }
 
 std::string NewRunId(int64_t unix_ms) {
-  time_t secs = static_cast<time_t>(unix_ms / 1000);
-  struct tm tm {};
-  gmtime_r(&secs, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y%m%dT%H%M%SZ", &tm);
   std::random_device rd;
   char suffix[8];
   std::snprintf(suffix, sizeof suffix, "%06x", rd() & 0xffffff);
-  return std::string(buf) + "-" + suffix;
+  return FormatUtcAs(unix_ms, "%Y%m%dT%H%M%SZ") + "-" + suffix;
 }
 
 std::string DefaultStateDir() {

@@ -87,17 +87,6 @@ std::map<std::string, int64_t> When(const std::vector<json>& journal, const std:
   return out;
 }
 
-std::map<std::string, int> Count(const std::vector<json>& journal, const std::string& step,
-                                 const std::string& outcome) {
-  std::map<std::string, int> out;
-  for (const json& j : journal) {
-    if (j["node"].is_string() && j["step"] == step && j["outcome"] == outcome) {
-      out[j["node"].get<std::string>()]++;
-    }
-  }
-  return out;
-}
-
 // Each cluster: members stopped one at a time, the one that led just before its stop last.
 void ExpectLeaderLast(const EtcdClusters& etcd, const std::vector<json>& journal,
                       const LeaderLog& leaders, int clusters) {
@@ -167,8 +156,8 @@ TEST(EtcdRolling, ThreeClustersOfThreeEveryMemberOnceLeaderLastNoFailedWrite) {
   std::vector<json> journal = JournalLines(state);
   for (const EtcdMember& m : etcd.members()) {
     EXPECT_EQ(etcd.Starts(m) - before[m.name], 1) << m.name << " not started exactly once";
-    EXPECT_EQ(Count(journal, "restart", "done")[m.name], 1) << m.name;
-    EXPECT_EQ(Count(journal, "stop", "begin")[m.name], 1) << m.name;
+    EXPECT_EQ(CountPerNode(journal, "restart", "done")[m.name], 1) << m.name;
+    EXPECT_EQ(CountPerNode(journal, "stop", "begin")[m.name], 1) << m.name;
     EXPECT_TRUE(etcd.IsRunning(m)) << m.name;
   }
   ExpectLeaderLast(etcd, journal, leaders, kClusters);

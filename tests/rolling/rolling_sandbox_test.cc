@@ -49,18 +49,6 @@ void ExpectStartedExactly(const Sandbox& sb, const std::map<std::string, int>& b
   }
 }
 
-// Journal lines of one step and outcome, per node.
-std::map<std::string, int> Count(const std::vector<json>& journal, const std::string& step,
-                                 const std::string& outcome) {
-  std::map<std::string, int> out;
-  for (const json& j : journal) {
-    if (j["node"].is_string() && j["step"] == step && j["outcome"] == outcome) {
-      out[j["node"].get<std::string>()]++;
-    }
-  }
-  return out;
-}
-
 WallTime At(const json& line) {
   return WallTime(std::chrono::milliseconds(line["unix_ms"].get<int64_t>()));
 }
@@ -109,9 +97,9 @@ TEST(RollingSandbox, FourShardsOfSevenKeepCommittingAndEveryNodeRestartsOnce) {
   std::vector<json> journal = JournalLines(state);
   for (const SandboxNode& n : sb.nodes()) {
     EXPECT_TRUE(sb.IsRunning(n.name)) << n.name;
-    EXPECT_EQ(Count(journal, "restart", "done")[n.name], 1) << n.name;
-    EXPECT_EQ(Count(journal, "stop", "begin")[n.name], 1) << n.name;
-    EXPECT_EQ(Count(journal, "start", "begin")[n.name], 1) << n.name;
+    EXPECT_EQ(CountPerNode(journal, "restart", "done")[n.name], 1) << n.name;
+    EXPECT_EQ(CountPerNode(journal, "stop", "begin")[n.name], 1) << n.name;
+    EXPECT_EQ(CountPerNode(journal, "start", "begin")[n.name], 1) << n.name;
   }
 
   // Stalls, as seen from outside: never more than 3 block times while a non-leader was down;
@@ -173,9 +161,9 @@ TEST(RollingSandbox, KillNineMidRunThenResumeRestartsNoNodeTwice) {
   // Kill it once one node is done and another has been stopped but not yet reported done.
   auto in_flight = [&] {
     std::vector<json> j = JournalLines(state);
-    auto done = Count(j, "restart", "done");
+    auto done = CountPerNode(j, "restart", "done");
     std::set<std::string> nodes;
-    for (const auto& [node, n] : Count(j, "stop", "ok")) {
+    for (const auto& [node, n] : CountPerNode(j, "stop", "ok")) {
       if (!done.count(node)) nodes.insert(node);
     }
     return done.empty() ? std::set<std::string>{} : nodes;
@@ -200,11 +188,11 @@ TEST(RollingSandbox, KillNineMidRunThenResumeRestartsNoNodeTwice) {
 
   ExpectStartedExactly(sb, before, 1);
   std::vector<json> journal = JournalLines(state);
-  auto resumed = Count(journal, "restart", "resume");
+  auto resumed = CountPerNode(journal, "restart", "resume");
   EXPECT_EQ(resumed[victim], 1) << victim << " was in flight and must be re-assessed";
   for (const SandboxNode& n : sb.nodes()) {
-    EXPECT_EQ(Count(journal, "restart", "done")[n.name], 1) << n.name;
-    EXPECT_EQ(Count(journal, "stop", "begin")[n.name], 1) << n.name << " stopped twice";
+    EXPECT_EQ(CountPerNode(journal, "restart", "done")[n.name], 1) << n.name;
+    EXPECT_EQ(CountPerNode(journal, "stop", "begin")[n.name], 1) << n.name << " stopped twice";
     EXPECT_TRUE(sb.IsRunning(n.name)) << n.name;
   }
   auto h = sb.ShardHeight(0);

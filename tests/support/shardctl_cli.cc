@@ -52,4 +52,15 @@ std::vector<json> JournalLines(const std::string& state_dir) {
   return lines;
 }
 
+std::map<std::string, int> CountPerNode(const std::vector<json>& journal, const std::string& step,
+                                        const std::string& outcome) {
+  std::map<std::string, int> out;
+  for (const json& j : journal) {
+    if (j["node"].is_string() && j["step"] == step && j["outcome"] == outcome) {
+      out[j["node"].get<std::string>()]++;
+    }
+  }
+  return out;
+}
+
 }  // namespace shardctl::testing

@@ -2,6 +2,7 @@
 // (JSON-lines output, journals), for the end-to-end tests.
 #pragma once
 
+#include <map>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -22,5 +23,9 @@ nlohmann::json FinalReport(const std::string& out);
 
 /// Every line of every journal under state_dir/runs, file by file in name (= time) order.
 std::vector<nlohmann::json> JournalLines(const std::string& state_dir);
+
+/// How many journal lines of one step and outcome each node has.
+std::map<std::string, int> CountPerNode(const std::vector<nlohmann::json>& journal,
+                                        const std::string& step, const std::string& outcome);
 
 }  // namespace shardctl::testing

@@ -1,6 +1,6 @@
 #include "sim/rpc.h"
 
-#include <ctime>
+#include "base/text.h"
 
 namespace vsim {
 namespace {
@@ -13,12 +13,7 @@ json Error(const json& id, int code, const std::string& message) {
 
 /// Harmony prints header time like Go's time.Time: "2019-08-30 12:34:56 +0000 UTC".
 std::string GoTime(int64_t unix_ms) {
-  time_t secs = static_cast<time_t>(unix_ms / 1000);
-  struct tm tm {};
-  gmtime_r(&secs, &tm);
-  char buf[64];
-  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S +0000 UTC", &tm);
-  return buf;
+  return shardctl::FormatUtcAs(unix_ms, "%Y-%m-%d %H:%M:%S +0000 UTC");
 }
 
 json Metadata(const RpcView& v) {
