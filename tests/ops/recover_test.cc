@@ -7,23 +7,16 @@
 #include <condition_variable>
 #include <set>
 
-#include "support/fake_shards.h"
-#include "support/test_util.h"
+#include "support/fake_run_test.h"
 
 namespace shardctl {
 namespace {
 
 using testing::FakeShards;
 
-class RecoverTest : public ::testing::Test {
+class RecoverTest : public testing::FakeRunTest {
  protected:
   void SetUp() override { Build(1, 5); }
-
-  void Build(int shards, int nodes) {
-    inv_ = testing::MakeInventory(shards, nodes);
-    net_ = std::make_unique<FakeShards>(inv_, clock_);
-    journal_ = std::move(Journal::Open(dir_.path(), "test-run", clock_).value());
-  }
 
   /// The 2019 picture: 3 of 5 nodes dead, the rest climbing view-change ids.
   void Outage(int shard) {
@@ -32,7 +25,7 @@ class RecoverTest : public ::testing::Test {
   }
 
   RecoveryReport Run(RecoverOptions options = {}) {
-    RunContext ctx(inv_, pb_, net_->transport(), clock_, *journal_, events_, cancel_);
+    RunContext ctx = Context();
     auto report = Recover(ctx, options);
     EXPECT_TRUE(report.ok()) << report.status().ToString();
     return report.ok() ? *report : RecoveryReport{};
@@ -53,15 +46,6 @@ class RecoverTest : public ::testing::Test {
     }
     return false;
   }
-
-  testing::TempDir dir_;
-  FakeClock clock_;
-  Inventory inv_;
-  Playbook pb_ = testing::TestPlaybook();
-  std::unique_ptr<FakeShards> net_;
-  std::unique_ptr<Journal> journal_;
-  EventLog events_;
-  CancelToken cancel_;
 };
 
 TEST_F(RecoverTest, HealthyShardIsLeftAlone) {
@@ -271,7 +255,7 @@ TEST_F(RecoverTest, CancelDuringStopFinishesTheRestartAndStartsNothingNew) {
   Outage(0);
   Outage(1);
   net_->before = [&](const std::string& verb, const std::string&) {
-    if (verb == "stop") cancel_.Cancel();
+    if (verb == "stop") stop_.Cancel();
   };
   RecoveryReport r = Run();
   ASSERT_EQ(r.shards.size(), 2u);
@@ -285,7 +269,7 @@ TEST_F(RecoverTest, CancelDuringStopFinishesTheRestartAndStartsNothingNew) {
 
 TEST_F(RecoverTest, BadTemplateFailsBeforeAnythingIsTouched) {
   pb_.commands.stop = "stop {{service}}";
-  RunContext ctx(inv_, pb_, net_->transport(), clock_, *journal_, events_, cancel_);
+  RunContext ctx = Context();
   auto r = Recover(ctx, {});
   ASSERT_FALSE(r.ok());
   EXPECT_NE(r.status().message().find("test-playbook.json:/commands/stop: node s0-0: unknown var "
@@ -296,7 +280,7 @@ TEST_F(RecoverTest, BadTemplateFailsBeforeAnythingIsTouched) {
 }
 
 TEST_F(RecoverTest, UnknownShardIsAnError) {
-  RunContext ctx(inv_, pb_, net_->transport(), clock_, *journal_, events_, cancel_);
+  RunContext ctx = Context();
   auto r = Recover(ctx, {{7}, false});
   ASSERT_FALSE(r.ok());
   EXPECT_NE(r.status().message().find("no shard 7"), std::string::npos);

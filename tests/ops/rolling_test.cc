@@ -4,26 +4,23 @@
 
 #include <algorithm>
 
-#include "support/fake_shards.h"
-#include "support/test_util.h"
+#include "support/fake_run_test.h"
 
 namespace shardctl {
 namespace {
 
 using testing::FakeShards;
 
-class RollingTest : public ::testing::Test {
+class RollingTest : public testing::FakeRunTest {
  protected:
   void SetUp() override { Build(1, 7); }
 
   void Build(int shards, int nodes) {
-    inv_ = testing::MakeInventory(shards, nodes);
-    net_ = std::make_unique<FakeShards>(inv_, clock_);
+    FakeRunTest::Build(shards, nodes);
     for (const Shard& s : inv_.shards) {
       net_->shard(s.id).quorum_live = true;
       net_->SetHealthy(s.id, true);
     }
-    journal_ = std::move(Journal::Open(dir_.path(), "test-run", clock_).value());
   }
 
   WaveOptions AllNodes() {
@@ -35,7 +32,7 @@ class RollingTest : public ::testing::Test {
   }
 
   WaveReport Run(const WaveOptions& o) {
-    RunContext ctx(inv_, pb_, net_->transport(), clock_, *journal_, events_, stop_);
+    RunContext ctx = Context();
     auto report = RollingRestart(ctx, o);
     EXPECT_TRUE(report.ok()) << report.status().ToString();
     return report.ok() ? *report : WaveReport{};
@@ -49,15 +46,6 @@ class RollingTest : public ::testing::Test {
     }
     return out;
   }
-
-  testing::TempDir dir_;
-  FakeClock clock_;
-  Inventory inv_;
-  Playbook pb_ = testing::TestPlaybook();
-  std::unique_ptr<FakeShards> net_;
-  std::unique_ptr<Journal> journal_;
-  EventLog events_;
-  CancelToken stop_;
 };
 
 TEST_F(RollingTest, RestartsEveryNodeOnceInQuorumSafeWavesLeaderLast) {
