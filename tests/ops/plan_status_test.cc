@@ -78,12 +78,12 @@ TEST(RenderersTest, PlainJsonAndLive) {
   e.nodes_up = 3;
   e.nodes_total = 5;
   e.message = "binary fails verification";
-  std::ostringstream plain, json, live;
+  std::ostringstream plain, json_out, live;
   PlainRenderer(plain).OnEvent(e);
   EXPECT_EQ(plain.str(),
             "2023-11-14T22:13:20.000Z shard 1 [verify] WARNING s1-b: binary fails verification\n");
-  JsonEventRenderer(json).OnEvent(e);
-  auto j = nlohmann::json::parse(json.str());
+  JsonEventRenderer(json_out).OnEvent(e);
+  auto j = nlohmann::json::parse(json_out.str());
   EXPECT_EQ(j["event"], "warning");
   EXPECT_EQ(j["node"], "s1-b");
   EXPECT_EQ(j["height"], 42);
