@@ -70,6 +70,7 @@ struct EtcdLockConfig {
 struct Inventory {
   std::string path;  // where it was read from, for messages
   std::string network;
+  bool drills = false;  // top-level "drills": true: `shardctl drill` may inject faults here
   std::vector<Shard> shards;
   std::optional<EtcdLockConfig> etcd_lock;
 
