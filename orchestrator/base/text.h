@@ -13,6 +13,8 @@ namespace shardctl {
 std::string FormatDuration(Duration d);
 /// "2024-05-01T03:12:45.120Z".
 std::string FormatUtc(int64_t unix_ms);
+/// "33%": share (0..1) as a whole percentage.
+std::string FormatPercent(double share);
 /// parts joined by sep.
 std::string Join(const std::vector<std::string>& parts, const std::string& sep = ", ");
 /// "a, b, c"; "-" when empty.

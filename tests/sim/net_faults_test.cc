@@ -13,8 +13,8 @@ namespace {
 using shardctl::testing::TempDir;
 
 TEST(NetFaults, ParsesBlocksDelayAndComments) {
-  auto f = ParseNetFaults("# drill\nblock s0-n1\n  block s0-n2  # and this one\ndelay_ms 400\n\n",
-                          "nf");
+  auto f =
+      ParseNetFaults("# drill\nblock s0-n1\n  block s0-n2  # and this one\ndelay_ms 400\n\n", "nf");
   ASSERT_TRUE(f.ok()) << f.status().message();
   EXPECT_TRUE(f->Blocks("s0-n1"));
   EXPECT_TRUE(f->Blocks("s0-n2"));
