@@ -275,6 +275,12 @@ std::vector<const Node*> Inventory::AllNodes() const {
   return out;
 }
 
+std::vector<std::string> NodeNames(const std::vector<const Node*>& nodes) {
+  std::vector<std::string> out;
+  for (const Node* n : nodes) out.push_back(n->name);
+  return out;
+}
+
 Result<Inventory> ParseInventory(const nlohmann::json& j, const std::string& path) {
   JsonAt root(j, path);
   SHARDCTL_RETURN_IF_ERROR(root.OnlyKeys({"network", "drills", "defaults", "shards", "lock"}));

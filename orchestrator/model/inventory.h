@@ -79,6 +79,9 @@ struct Inventory {
   std::vector<const Node*> AllNodes() const;
 };
 
+/// The nodes' names, in order.
+std::vector<std::string> NodeNames(const std::vector<const Node*>& nodes);
+
 /// Parses and validates; every error names path, JSON pointer and what was expected.
 Result<Inventory> ParseInventory(const nlohmann::json& j, const std::string& path);
 /// Reads the file and parses it.

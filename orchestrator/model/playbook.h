@@ -11,8 +11,8 @@
 #include "base/clock.h"
 #include "base/status.h"
 #include "model/inventory.h"
-#include "model/quorum.h"
 #include "model/playbook_faults.h"
+#include "model/quorum.h"
 #include "model/window.h"
 
 namespace shardctl {
@@ -130,7 +130,7 @@ struct Playbook {
   RollingPolicy rolling;
   std::optional<MaintenanceWindow> window;  // planned work (rolling-restart) only inside it
   LeasePolicy lease;
-  std::vector<FaultDef> faults;             // what `shardctl drill` may inject (playbook_faults.h)
+  std::vector<FaultDef> faults;  // what `shardctl drill` may inject (playbook_faults.h)
 };
 
 /// Parses and validates; errors read "PATH:/json/pointer: expected X, found Y". Unknown keys,

@@ -75,7 +75,8 @@ TEST(DrillSpecTest, PowerRulesAndSharesAreReadAsWritten) {
   EXPECT_FALSE(breaks.Satisfied(1, 5, QuorumRule::Bft()));  // 4 of 5 left: still a quorum
   EXPECT_TRUE(breaks.Satisfied(2, 5, QuorumRule::Bft()));   // 3 of 5 left: not more than 2/3
   EXPECT_TRUE(breaks.Satisfied(2, 6, QuorumRule::Bft()));   // 4 of 6 is exactly 2/3: no quorum
-  EXPECT_FALSE(breaks.Satisfied(2, 6, QuorumRule::Majority()));      // under a 1/2 rule 4 of 6 still commits
+  EXPECT_FALSE(
+      breaks.Satisfied(2, 6, QuorumRule::Majority()));  // under a 1/2 rule 4 of 6 still commits
   PowerRule keeps{PowerRule::Kind::kKeepsQuorum, 0, "keeps_quorum"};
   EXPECT_TRUE(keeps.Satisfied(1, 5, QuorumRule::Bft()));
   EXPECT_FALSE(keeps.Satisfied(2, 5, QuorumRule::Bft()));

@@ -3,8 +3,8 @@
 
 #include <gtest/gtest.h>
 
-#include "support/drill_fixtures.h"
 #include "ops/drill/blast_radius.h"
+#include "support/drill_fixtures.h"
 
 namespace shardctl {
 namespace {
@@ -21,7 +21,7 @@ struct ResolvedDrill {
 
 /// Parses j (which must be valid) and resolves it; spec and targets live together.
 std::unique_ptr<ResolvedDrill> ResolveDrill(const json& j, const Inventory& inv, uint64_t seed,
-                                  const std::map<int, std::string>& leaders = {}) {
+                                            const std::map<int, std::string>& leaders = {}) {
   auto r = std::make_unique<ResolvedDrill>();
   auto spec = ParseDrillSpec(j, "d.json");
   EXPECT_TRUE(spec.ok()) << spec.status().message();
@@ -30,7 +30,7 @@ std::unique_ptr<ResolvedDrill> ResolveDrill(const json& j, const Inventory& inv,
   return r;
 }
 
-std::vector<std::string> Names(const ResolvedStep& s) {
+std::vector<std::string> StepNodeNames(const ResolvedStep& s) {
   std::vector<std::string> out;
   for (const Node* n : s.nodes) out.push_back(n->name);
   return out;
@@ -49,7 +49,7 @@ TEST(DrillTargetsTest, BreaksQuorumTakesTheFewestNodesPerShardAndSameAsReusesThe
   EXPECT_NE(brk.choices[0].find("(random, power breaks_quorum; 2 of 5 voting power, 40%)"),
             std::string::npos)
       << brk.choices[0];
-  EXPECT_EQ(Names(r->targets->faults[1]), Names(brk));
+  EXPECT_EQ(StepNodeNames(r->targets->faults[1]), StepNodeNames(brk));
 }
 
 TEST(DrillTargetsTest, TheSameSeedChoosesTheSameNodesAndOtherSeedsVary) {
@@ -60,12 +60,12 @@ TEST(DrillTargetsTest, TheSameSeedChoosesTheSameNodesAndOtherSeedsVary) {
   auto a = ResolveDrill(j, inv, 7);
   auto b = ResolveDrill(j, inv, 7);
   ASSERT_TRUE(a->targets.ok() && b->targets.ok());
-  EXPECT_EQ(Names(a->targets->faults[0]), Names(b->targets->faults[0]));
+  EXPECT_EQ(StepNodeNames(a->targets->faults[0]), StepNodeNames(b->targets->faults[0]));
   std::set<std::vector<std::string>> seen;
   for (uint64_t seed = 0; seed < 20; ++seed) {
     auto r = ResolveDrill(j, inv, seed);
     ASSERT_TRUE(r->targets.ok());
-    seen.insert(Names(r->targets->faults[0]));
+    seen.insert(StepNodeNames(r->targets->faults[0]));
     EXPECT_EQ(r->targets->faults[0].nodes.size(), 6u);
   }
   EXPECT_GT(seen.size(), 10u);  // 84^2 possible choices: 20 seeds rarely repeat
@@ -103,7 +103,7 @@ TEST(DrillTargetsTest, LeaderNamedAndGlobRules) {
   j["faults"][0]["targets"] = {{"leader", true}};
   auto r = ResolveDrill(j, inv, 1, {{0, "s0-n3"}, {1, "s1-n0"}});
   ASSERT_TRUE(r->targets.ok()) << r->targets.status().message();
-  EXPECT_EQ(Names(r->targets->faults[0]), (std::vector<std::string>{"s0-n3", "s1-n0"}));
+  EXPECT_EQ(StepNodeNames(r->targets->faults[0]), (std::vector<std::string>{"s0-n3", "s1-n0"}));
   EXPECT_NE(r->targets->faults[0].choices[0].find("the leader"), std::string::npos);
 
   auto missing = ResolveDrill(j, inv, 1, {{0, "s0-n3"}});
@@ -115,12 +115,12 @@ TEST(DrillTargetsTest, LeaderNamedAndGlobRules) {
   j["faults"][0]["targets"] = {{"nodes", {"s1-n4", "s0-n2"}}};
   r = ResolveDrill(j, inv, 1);
   ASSERT_TRUE(r->targets.ok());
-  EXPECT_EQ(Names(r->targets->faults[0]), (std::vector<std::string>{"s1-n4", "s0-n2"}));
+  EXPECT_EQ(StepNodeNames(r->targets->faults[0]), (std::vector<std::string>{"s1-n4", "s0-n2"}));
 
   j["faults"][0]["targets"] = {{"glob", "*-n[01]"}, {"shards", {1}}};
   r = ResolveDrill(j, inv, 1);
   ASSERT_TRUE(r->targets.ok());
-  EXPECT_EQ(Names(r->targets->faults[0]), (std::vector<std::string>{"s1-n0", "s1-n1"}));
+  EXPECT_EQ(StepNodeNames(r->targets->faults[0]), (std::vector<std::string>{"s1-n0", "s1-n1"}));
 }
 
 TEST(DrillTargetsTest, ImpossibleRulesAreErrorsNamingStepAndShard) {
@@ -132,7 +132,7 @@ TEST(DrillTargetsTest, ImpossibleRulesAreErrorsNamingStepAndShard) {
   ASSERT_FALSE(r->targets.ok());
   EXPECT_EQ(r->targets.status().message(),
             "d.json:/faults/0/targets: shard 0: no choice among 3 candidate(s) meets count 4 "
-            "(quorum: more than 67% of the power)");
+            "(quorum: bft (> 2/3))");
   j["faults"][0]["targets"] = {{"power", {{"at_most", 0.2}}}};  // one node is 33%
   r = ResolveDrill(j, inv, 1);
   ASSERT_FALSE(r->targets.ok());
@@ -151,7 +151,8 @@ TEST(DrillTargetsTest, BlastRadiusCountsEveryStepTogetherAndRefusesOutsideShards
   BlastCheck ok = CheckBlastRadius(r->spec, *r->targets, inv, QuorumRule::Bft());
   EXPECT_TRUE(ok.ok());
   ASSERT_EQ(ok.Lines().size(), 2u);
-  EXPECT_EQ(ok.Lines()[0], "shard 0: s0-n[0-1] = 2 of 5 voting power (40%) <= 40%, the rest has no quorum (bft (> "
+  EXPECT_EQ(ok.Lines()[0],
+            "shard 0: s0-n[0-1] = 2 of 5 voting power (40%) <= 40%, the rest has no quorum (bft (> "
             "2/3)): ok");
 
   j["faults"][1]["targets"] = {{"nodes", {"s0-n2", "s2-n0"}}};
@@ -165,6 +166,31 @@ TEST(DrillTargetsTest, BlastRadiusCountsEveryStepTogetherAndRefusesOutsideShards
   EXPECT_EQ(bad.violations[1],
             "d.json:/blast_radius: shard 2: s2-n0 = 1 of 5 voting power (20%) outside the blast "
             "radius, the rest keeps a quorum (bft (> 2/3))");
+}
+
+// The same nodes judged under the playbook's quorum rule: 2 of 5 down leaves no quorum under
+// bft (3 is not more than 2/3 of 5) but one under majority (3 is more than 1/2), and the power
+// rules pick accordingly.
+TEST(DrillTargetsTest, BlastRadiusAndPowerRulesFollowThePlaybooksQuorumRule) {
+  Inventory inv = DrillInventory(1, 5);
+  json j = DrillJson();
+  j["blast_radius"] = {{"shards", {0}}, {"max_power_share", 0.4}};
+  j["faults"][0]["targets"] = {{"nodes", {"s0-n0", "s0-n1"}}};
+  j["faults"][1]["targets"] = {{"same_as", "break"}};
+  auto r = ResolveDrill(j, inv, 1);
+  ASSERT_TRUE(r->targets.ok());
+  BlastCheck bft = CheckBlastRadius(r->spec, *r->targets, inv, QuorumRule::Bft());
+  ASSERT_EQ(bft.shards.size(), 1u);
+  EXPECT_FALSE(bft.shards[0].rest_has_quorum);
+  BlastCheck raft = CheckBlastRadius(r->spec, *r->targets, inv, QuorumRule::Majority());
+  EXPECT_TRUE(raft.shards[0].rest_has_quorum);
+  EXPECT_NE(raft.Lines()[0].find("the rest keeps a quorum (majority (> 1/2))"), std::string::npos)
+      << raft.Lines()[0];
+
+  PowerRule breaks{PowerRule::Kind::kBreaksQuorum, 0, "breaks_quorum"};
+  EXPECT_TRUE(breaks.Satisfied(2, 5, QuorumRule::Bft()));
+  EXPECT_FALSE(breaks.Satisfied(2, 5, QuorumRule::Majority()));
+  EXPECT_TRUE(breaks.Satisfied(3, 5, QuorumRule::Majority()));
 }
 
 }  // namespace

@@ -24,7 +24,8 @@ std::string DescribeBlastShard(const BlastShard& b, double max_share, const std:
   return "shard " + std::to_string(b.shard) + ": " + FoldNodeNames(b.nodes) + " = " +
          std::to_string(b.power) + " of " + std::to_string(b.total) + " voting power (" +
          FormatPercent(share) + ")" +
-         (b.inside ? (b.ok ? " <= " : " > ") + FormatPercent(max_share) : " outside the blast radius") +
+         (b.inside ? (b.ok ? " <= " : " > ") + FormatPercent(max_share)
+                   : " outside the blast radius") +
          (b.rest_has_quorum ? ", the rest keeps a quorum (" : ", the rest has no quorum (") +
          quorum + ")";
 }
@@ -55,12 +56,13 @@ BlastCheck CheckBlastRadius(const DrillSpec& spec, const DrillTargets& targets,
     }
     if (b.nodes.empty()) continue;
     b.inside = spec.blast_shards.Contains(shard.id);
-    b.rest_has_quorum = quorum.Holds(static_cast<int>(b.total - b.power), static_cast<int>(b.total));
+    b.rest_has_quorum =
+        quorum.Holds(static_cast<int>(b.total - b.power), static_cast<int>(b.total));
     b.ok = b.inside && static_cast<double>(b.power) <=
                            spec.max_power_share * static_cast<double>(b.total) + 1e-9;
     if (!b.ok) {
-      check.violations.push_back(spec.path +
-                                 ":/blast_radius: " + DescribeBlastShard(b, spec.max_power_share, check.quorum));
+      check.violations.push_back(spec.path + ":/blast_radius: " +
+                                 DescribeBlastShard(b, spec.max_power_share, check.quorum));
     }
     check.shards.push_back(std::move(b));
   }

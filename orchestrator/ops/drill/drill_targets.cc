@@ -20,13 +20,7 @@ struct Resolver {
   std::mt19937_64 rng;
 };
 
-std::vector<std::string> Names(const std::vector<const Node*>& nodes) {
-  std::vector<std::string> names;
-  for (const Node* n : nodes) names.push_back(n->name);
-  return names;
-}
-
-int64_t PowerOf(const std::vector<const Node*>& nodes) {
+int64_t DrillPowerOf(const std::vector<const Node*>& nodes) {
   int64_t p = 0;
   for (const Node* n : nodes) p += n->voting_power;
   return p;
@@ -100,7 +94,7 @@ Result<std::vector<const Node*>> PickRandom(Resolver& r, const TargetRule& t, co
                            std::to_string(cand.size()) + " candidate(s) meets " + RuleText(t) +
                            " (quorum: " + r.pb.quorum.Describe() + ")");
   }
-  *why = "random, " + RuleText(t) + "; " + PowerText(PowerOf(chosen), total);
+  *why = "random, " + RuleText(t) + "; " + PowerText(DrillPowerOf(chosen), total);
   return chosen;
 }
 
@@ -121,7 +115,7 @@ Result<std::vector<const Node*>> PickInShard(Resolver& r, const TargetRule& t, c
   for (const Node& n : shard.nodes) {
     if (fnmatch(t.glob.c_str(), n.name.c_str(), 0) == 0) out.push_back(&n);
   }
-  *why = "every node matching " + t.glob + "; " + PowerText(PowerOf(out), shard.TotalPower());
+  *why = "every node matching " + t.glob + "; " + PowerText(DrillPowerOf(out), shard.TotalPower());
   return out;
 }
 
@@ -135,7 +129,7 @@ Result<ResolvedStep> ResolveStep(Resolver& r, const FaultStep& step,
       if (e.step->name == t.same_as) out.nodes = e.nodes;
     }
     out.choices.push_back("the nodes of step \"" + t.same_as +
-                          "\": " + FoldNodeNames(Names(out.nodes)));
+                          "\": " + FoldNodeNames(NodeNames(out.nodes)));
     return out;
   }
   if (!t.nodes.empty()) {
@@ -149,7 +143,7 @@ Result<ResolvedStep> ResolveStep(Resolver& r, const FaultStep& step,
     auto picked = PickInShard(r, t, *r.inv.FindShard(id), &why);
     if (!picked.ok()) return picked.status();
     if (picked->empty()) continue;
-    out.choices.push_back("shard " + std::to_string(id) + ": " + FoldNodeNames(Names(*picked)) +
+    out.choices.push_back("shard " + std::to_string(id) + ": " + FoldNodeNames(NodeNames(*picked)) +
                           " (" + why + ")");
     out.nodes.insert(out.nodes.end(), picked->begin(), picked->end());
   }
@@ -157,7 +151,38 @@ Result<ResolvedStep> ResolveStep(Resolver& r, const FaultStep& step,
   return out;
 }
 
+std::string DrillSecs(Duration d) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%gs", static_cast<double>(d.count()) / 1000.0);
+  return buf;
+}
+
 }  // namespace
+
+std::vector<std::string> DescribeTimeline(const DrillSpec& spec, const Playbook& pb,
+                                          const DrillTargets& targets) {
+  std::vector<std::string> lines;
+  for (const ResolvedStep& r : targets.faults) {
+    const FaultStep& s = *r.step;
+    std::string params;
+    for (const auto& [k, v] : s.params) params += (params.empty() ? " " : ", ") + k + "=" + v;
+    const FaultDef* fault = FindFault(pb.faults, s.fault);
+    std::string undo = fault == nullptr || fault->undo.empty() ? ", no undo"
+                       : s.duration ? ", undone at t+" + DrillSecs(s.at + *s.duration)
+                                    : ", undone by the rollbacks";
+    lines.push_back("t+" + DrillSecs(s.at) + " " + s.fault + params + " on " +
+                    FoldNodeNames(NodeNames(r.nodes)) + undo);
+  }
+  lines.push_back("t+" + DrillSecs(spec.recovery.at) +
+                  " recovery: " + RecoveryModeName(spec.recovery.mode) +
+                  (spec.recovery.mode == RecoveryMode::kRecover
+                       ? " (shardctl recover on the unhealthy hypothesis shards)"
+                       : " (up to " + DrillSecs(spec.recovery.within) + ")"));
+  lines.push_back("abort: time limit " + DrillSecs(spec.abort.time_limit) +
+                  ", a shard outside the blast radius without a block for " +
+                  DrillSecs(spec.abort.outside_halt) + ", or Ctrl-C; then the rollbacks");
+  return lines;
+}
 
 Result<DrillTargets> ResolveTargets(const DrillSpec& spec, const Playbook& pb, const Inventory& inv,
                                     const std::map<int, std::string>& leaders, uint64_t seed) {

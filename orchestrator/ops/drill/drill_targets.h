@@ -35,4 +35,9 @@ struct DrillTargets {
 Result<DrillTargets> ResolveTargets(const DrillSpec& spec, const Playbook& pb, const Inventory& inv,
                                     const std::map<int, std::string>& leaders, uint64_t seed);
 
+/// The plan in words: one line per step ("t+20s restore-and-start on s0-n[1-3],... (undo:
+/// none)"), then the recovery and the abort conditions. For --dry-run and the report.
+std::vector<std::string> DescribeTimeline(const DrillSpec& spec, const Playbook& pb,
+                                          const DrillTargets& targets);
+
 }  // namespace shardctl
