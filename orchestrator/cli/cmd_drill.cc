@@ -147,8 +147,8 @@ int RunDrillCommand(const std::vector<std::string>& args) {
   return RunPipeline(o, cmd);
 }
 
-RegisterCommand reg({"drill", "game day: inject faults by rule, recover, measure",
-                     &RunDrillCommand});
+RegisterCommand register_drill({"drill", "game day: inject faults by rule, recover, measure",
+                                &RunDrillCommand});
 
 }  // namespace
 }  // namespace shardctl::cli
