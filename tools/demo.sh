@@ -9,10 +9,21 @@
 #      consensus gated, with the live view and the final report
 #   5. tears the sandbox down, also on failure or Ctrl-C
 #
+# tools/demo.sh --drill runs steps 3 and 4 as one game day instead: `shardctl drill` with
+# playbooks/drills/aug30.json (hypothesis, bad release on > 1/3 of every shard, the 2019 move of
+# restarting only the broken nodes, recover, rollbacks; time to detect and to recover per shard).
+#
 # Environment: DEMO_DIR (default: a new temp dir), DEMO_SHARDS (4), DEMO_NODES (5).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
+drill=0
+case "${1:-}" in
+  "") ;;
+  --drill) drill=1 ;;
+  -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
+  *) echo "demo: unknown argument '$1' (use --drill or nothing)" >&2; exit 2 ;;
+esac
 
 step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 
@@ -37,6 +48,18 @@ tools/sandbox up --dir "$dir" --shards "$shards" --nodes "$nodes"
 
 step "The network is healthy"
 "$shardctl" status -i "$inv" -p "$pb"
+
+if [ $drill -eq 1 ]; then
+  step "shardctl drill aug30: the 2019 night as a measured game day"
+  rc=0
+  "$shardctl" drill -i "$inv" -p "$pb" "$root/playbooks/drills/aug30.json" --yes \
+    --state-dir "$dir/state" --report "$dir/drill.md" || rc=$?
+  step "The drill report ($dir/drill.md)"
+  cat "$dir/drill.md"
+  echo
+  echo "demo: drill finished with exit $rc in $((SECONDS - started)) s after the build."
+  exit $rc
+fi
 
 step "Replaying 2019-08-30: a bad release reaches most validators of every shard"
 tools/sandbox fault --dir "$dir" aug30

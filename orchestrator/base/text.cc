@@ -38,6 +38,12 @@ std::string FormatUtc(int64_t unix_ms) {
   return FormatUtcAs(unix_ms, "%Y-%m-%dT%H:%M:%S") + ms;
 }
 
+std::string FormatPercent(double share) {
+  char pct[32];
+  std::snprintf(pct, sizeof pct, "%.0f%%", 100.0 * share);
+  return pct;
+}
+
 std::string Join(const std::vector<std::string>& parts, const std::string& sep) {
   std::string out;
   for (const std::string& p : parts) out += (out.empty() ? "" : sep) + p;

@@ -18,6 +18,8 @@ std::string FormatDuration(Duration d);
 std::string FormatUtc(int64_t unix_ms);
 /// unix_ms in UTC through strftime_format (at most 63 characters out; "" if longer).
 std::string FormatUtcAs(int64_t unix_ms, const char* strftime_format);
+/// "33%": share (0..1) as a whole percentage.
+std::string FormatPercent(double share);
 /// parts joined by sep.
 std::string Join(const std::vector<std::string>& parts, const std::string& sep = ", ");
 /// "a, b, c"; "-" when empty.

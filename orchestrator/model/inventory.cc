@@ -271,9 +271,15 @@ std::vector<const Node*> Inventory::AllNodes() const {
   return out;
 }
 
+std::vector<std::string> NodeNames(const std::vector<const Node*>& nodes) {
+  std::vector<std::string> out;
+  for (const Node* n : nodes) out.push_back(n->name);
+  return out;
+}
+
 Result<Inventory> ParseInventory(const nlohmann::json& j, const std::string& path) {
   JsonAt root(j, path);
-  SHARDCTL_RETURN_IF_ERROR(root.OnlyKeys({"network", "defaults", "shards", "lock"}));
+  SHARDCTL_RETURN_IF_ERROR(root.OnlyKeys({"network", "drills", "defaults", "shards", "lock"}));
   Inventory inv;
   inv.path = path;
   if (root.Has("network")) {
@@ -282,6 +288,11 @@ Result<Inventory> ParseInventory(const nlohmann::json& j, const std::string& pat
     inv.network = *net;
   }
   SHARDCTL_RETURN_IF_ERROR(ReadLock(root, &inv));
+  if (root.Has("drills")) {
+    auto drills = root["drills"].Bool();
+    if (!drills.ok()) return drills.status();
+    inv.drills = *drills;
+  }
   Defaults d;
   SHARDCTL_RETURN_IF_ERROR(ReadDefaults(root, &d));
   if (!root.Has("shards")) return root.Error("missing \"shards\" (an array of shards)");

@@ -70,6 +70,7 @@ struct EtcdLockConfig {
 struct Inventory {
   std::string path;  // where it was read from, for messages
   std::string network;
+  bool drills = false;  // top-level "drills": true: `shardctl drill` may inject faults here
   std::vector<Shard> shards;
   std::optional<EtcdLockConfig> etcd_lock;
 
@@ -77,6 +78,9 @@ struct Inventory {
   const Node* FindNode(const std::string& name) const;
   std::vector<const Node*> AllNodes() const;
 };
+
+/// The nodes' names, in order.
+std::vector<std::string> NodeNames(const std::vector<const Node*>& nodes);
 
 /// Parses and validates; every error names path, JSON pointer and what was expected.
 Result<Inventory> ParseInventory(const nlohmann::json& j, const std::string& path);

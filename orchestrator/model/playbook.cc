@@ -306,6 +306,16 @@ void ReadWindow(const json& j, const std::string& path, Playbook* pb, Status* er
   pb->window = *w;
 }
 
+void ReadFaultsKey(const json& j, const std::string& path, Playbook* pb, Status* err) {
+  if (!err->ok() || !j.is_object() || !j.contains("faults")) return;
+  auto faults = ParseFaults(JsonAt(j, path)["faults"]);
+  if (!faults.ok()) {
+    *err = faults.status();
+    return;
+  }
+  pb->faults = std::move(*faults);
+}
+
 }  // namespace
 
 const char* CommandKey(CommandId id) {
@@ -394,6 +404,8 @@ Result<Playbook> ParsePlaybook(const json& j, const std::string& path) {
   ReadLease(top.Child("lease"), &pb.lease);
   top.Get("window", false);
   ReadWindow(j, path, &pb, &err);
+  top.Get("faults", false);
+  ReadFaultsKey(j, path, &pb, &err);
   top.Finish();
   if (!err.ok()) return err;
   if (pb.escalation.max_backoff < pb.escalation.backoff)
@@ -442,7 +454,7 @@ Status CheckPlaybookAgainst(const Playbook& pb, const Inventory& inv) {
     auto lease = RenderLeasePath(pb.lease, inv, *node);
     if (!lease.ok()) return lease.status().Annotate(pb.path + ":/lease/path: ");
   }
-  return Status::Ok();
+  return CheckFaultsAgainst(pb, inv);
 }
 
 std::vector<int> OrderShards(const Playbook& pb, const std::vector<int>& selected) {

@@ -11,6 +11,7 @@
 #include "base/clock.h"
 #include "base/status.h"
 #include "model/inventory.h"
+#include "model/playbook_faults.h"
 #include "model/quorum.h"
 #include "model/window.h"
 
@@ -129,6 +130,7 @@ struct Playbook {
   RollingPolicy rolling;
   std::optional<MaintenanceWindow> window;  // planned work (rolling-restart) only inside it
   LeasePolicy lease;
+  std::vector<FaultDef> faults;  // what `shardctl drill` may inject (playbook_faults.h)
 };
 
 /// Parses and validates; errors read "PATH:/json/pointer: expected X, found Y". Unknown keys,
@@ -137,8 +139,8 @@ Result<Playbook> ParsePlaybook(const nlohmann::json& j, const std::string& path)
 /// Reads the file and parses it.
 Result<Playbook> LoadPlaybook(const std::string& path);
 
-/// Checks that every command renders for every node of inv, so a bad playbook fails before
-/// anything is touched. The error names the playbook, the command and the node.
+/// Checks that every command (and fault) renders for every node of inv, so a bad playbook fails
+/// before anything is touched. The error names the playbook, the command and the node.
 Status CheckPlaybookAgainst(const Playbook& pb, const Inventory& inv);
 
 /// Renders pb.lease.path for node of inv (vars plus {{network}}); errors name the key and node.

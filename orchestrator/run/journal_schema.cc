@@ -7,7 +7,7 @@ namespace shardctl {
 namespace {
 
 // Each table is the only place its words are spelled.
-constexpr std::array<std::pair<Step, const char*>, 11> kSteps{{
+constexpr std::array<std::pair<Step, const char*>, 17> kSteps{{
     {Step::kRun, "run"},
     {Step::kPhase, "phase"},
     {Step::kShard, "shard"},
@@ -19,9 +19,15 @@ constexpr std::array<std::pair<Step, const char*>, 11> kSteps{{
     {Step::kNode, "restart"},
     {Step::kLease, "lease"},
     {Step::kLockBreak, "lock-break"},
+    {Step::kDrill, "drill"},
+    {Step::kHypothesis, "hypothesis"},
+    {Step::kFault, "fault"},
+    {Step::kUndo, "undo"},
+    {Step::kRecovery, "recovery"},
+    {Step::kRollback, "rollback"},
 }};
 
-constexpr std::array<std::pair<Outcome, const char*>, 21> kOutcomes{{
+constexpr std::array<std::pair<Outcome, const char*>, 23> kOutcomes{{
     {Outcome::kBegin, "begin"},
     {Outcome::kOk, "ok"},
     {Outcome::kFailed, "failed"},
@@ -43,6 +49,8 @@ constexpr std::array<std::pair<Outcome, const char*>, 21> kOutcomes{{
     {Outcome::kTookOver, "took-over"},
     {Outcome::kLost, "lost"},
     {Outcome::kNotFound, "not-found"},
+    {Outcome::kProduction, "production"},
+    {Outcome::kAborted, "aborted"},
 }};
 
 constexpr std::array<std::pair<Phase, const char*>, 14> kPhases{{

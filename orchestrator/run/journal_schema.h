@@ -25,6 +25,12 @@ enum class Step {
   kNode,         // one node's whole action (restart, upgrade): begin, done, failed, skipped
   kLease,        // the run's leases on the nodes and etcd: held, took-over, lost
   kLockBreak,    // `shardctl lock break`: begin, ok, not-found
+  kDrill,        // a drill as a whole: begin (detail: JSON), production, aborted, done (trend)
+  kHypothesis,   // a drill's steady-state check of one shard: held or failed
+  kFault,        // a drill fault on one node: begin (detail: the command), ok, failed
+  kUndo,         // the undo of a drill fault on one node: begin, ok, failed
+  kRecovery,     // a drill's recovery began (detail: its mode)
+  kRollback,     // a drill's rollbacks: begin, done
   kCommand,      // one playbook command on one node; JournalStep::command says which
 };
 
@@ -88,6 +94,8 @@ enum class Outcome {
   kTookOver,        // ... an expired lease of another run was taken over
   kLost,            // ... a lease was lost: nothing new starts
   kNotFound,        // lock break: the run held nothing
+  kProduction,      // a drill on a network not marked for drills, with the operator's reason
+  kAborted,         // a drill's abort condition tripped (detail: which); rollbacks follow
 };
 
 /// The one mapping to and from the journal's text.

@@ -9,12 +9,6 @@
 namespace shardctl {
 namespace {
 
-std::vector<std::string> Names(const std::vector<const Node*>& nodes) {
-  std::vector<std::string> out;
-  for (const Node* n : nodes) out.push_back(n->name);
-  return out;
-}
-
 std::string Lagging(const Node& n, const NodeStatus& st, const SampleSummary& s) {
   return n.name + " (" +
          (st.answered ? "mode " + st.fields.mode + ", height " + std::to_string(st.fields.height) +
@@ -129,8 +123,8 @@ void ShardWaves::RunWave(const std::vector<const Node*>& wave,
                          const std::vector<ResumeAction>& actions) {
   SetRound(++wave_);
   last_sample_.clear();
-  std::string names = Join(Names(wave));
-  report_.waves.push_back(Names(wave));
+  std::string names = Join(NodeNames(wave));
+  report_.waves.push_back(NodeNames(wave));
   (void)ctx_.journal.Record(shard_.id, "", Step::kWave, Outcome::kBegin, names);
   Enter(Phase::kWave, "wave " + std::to_string(wave_) + ": " + names);
   std::vector<Status> brought(wave.size());
@@ -158,7 +152,7 @@ Status ShardWaves::Bring(const Node& node, ResumeAction how) {
 
 void ShardWaves::WaitInSync(const std::vector<const Node*>& nodes) {
   const RollingPolicy& policy = ctx_.pb.rolling;
-  Enter(Phase::kGate, "waiting for " + Join(Names(nodes)) + " to be in sync and +" +
+  Enter(Phase::kGate, "waiting for " + Join(NodeNames(nodes)) + " to be in sync and +" +
                           std::to_string(policy.min_new_blocks) + " blocks");
   TimePoint deadline = ctx_.clock.Now() + policy.node_timeout;
   int64_t baseline = -1;

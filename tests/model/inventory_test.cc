@@ -52,6 +52,19 @@ TEST(InventoryTest, ParsesPinnedCoreWithDefaultsAndVarPrecedence) {
   EXPECT_EQ(inv->shards[0].TotalPower(), 5);
 }
 
+TEST(InventoryTest, DrillsFlagDefaultsToFalseAndMustBeABoolean) {
+  auto inv = ParseInventory(MinimalInventory(), "inv.json");
+  ASSERT_TRUE(inv.ok());
+  EXPECT_FALSE(inv->drills);
+  json j = MinimalInventory();
+  j["drills"] = true;
+  inv = ParseInventory(j, "inv.json");
+  ASSERT_TRUE(inv.ok()) << inv.status().message();
+  EXPECT_TRUE(inv->drills);
+  j["drills"] = "yes";
+  EXPECT_EQ(ErrorOf(j), "inv.json:/drills: expected true or false, found \"yes\"");
+}
+
 TEST(InventoryTest, UnknownKeyIsRejectedWithPath) {
   json j = MinimalInventory();
   j["shards"][0]["nodes"][1]["prot"] = 22;

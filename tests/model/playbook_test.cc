@@ -201,3 +201,81 @@ TEST(PlaybookTest, RollingPolicyAndWindowAreReadAndChecked) {
 
 }  // namespace
 }  // namespace shardctl
+
+namespace shardctl {
+namespace {
+
+TEST(PlaybookFaultsTest, FaultsParseWithParamsAndRenderQuotedWithOverrides) {
+  json j = Minimal();
+  j["faults"] = {{"slow",
+                  {{"command", "{{dir}}/ctl slow {{delay_ms}}"},
+                   {"undo", "{{dir}}/ctl heal"},
+                   {"params", {{"delay_ms", 1500}}}}},
+                 {"kill", {{"description", "SIGKILL"}, {"command", "{{dir}}/ctl kill"}}}};
+  auto pb = ParsePlaybook(j, "pb.json");
+  ASSERT_TRUE(pb.ok()) << pb.status().message();
+  ASSERT_EQ(pb->faults.size(), 2u);
+  const FaultDef* slow = FindFault(pb->faults, "slow");
+  ASSERT_NE(slow, nullptr);
+  EXPECT_EQ(slow->params.at("delay_ms"), "1500");
+  EXPECT_EQ(FindFault(pb->faults, "kill")->undo, "");
+  EXPECT_EQ(FindFault(pb->faults, "nope"), nullptr);
+
+  Node n;
+  n.name = "s0-a";
+  n.vars = {{"dir", "/srv/a b"}};
+  EXPECT_EQ(RenderFault(*pb, *slow, false, n).value(), "'/srv/a b'/ctl slow 1500");
+  EXPECT_EQ(RenderFault(*pb, *slow, false, n, {{"delay_ms", "5; rm -rf /"}}).value(),
+            "'/srv/a b'/ctl slow '5; rm -rf /'");
+  EXPECT_EQ(RenderFault(*pb, *slow, true, n).value(), "'/srv/a b'/ctl heal");
+}
+
+TEST(PlaybookFaultsTest, FaultErrorsNameThePath) {
+  auto error_with = [](const json& faults) {
+    json j = Minimal();
+    j["faults"] = faults;
+    return Error(j);
+  };
+  EXPECT_EQ(error_with({{"kill", {{"undo", "x"}}}}),
+            "pb.json:/faults/kill: missing \"command\" (what injects the fault)");
+  EXPECT_EQ(error_with({{"kill", {{"command", "x"}, {"udno", "y"}}}}),
+            "pb.json:/faults/kill: unknown key \"udno\" (allowed: description, command, undo, "
+            "params)");
+  EXPECT_NE(error_with({{"kill", {{"command", "{{dir"}}}})
+                .find("pb.json:/faults/kill/command: "
+                      "expected a command template"),
+            std::string::npos);
+  EXPECT_NE(error_with({{"bad name", {{"command", "x"}}}})
+                .find("pb.json:/faults/bad name: fault "
+                      "names use"),
+            std::string::npos);
+  EXPECT_EQ(error_with({{"slow", {{"command", "x"}, {"params", {{"d", json::array()}}}}}}),
+            "pb.json:/faults/slow/params/d: expected a string or a number, found an array");
+  EXPECT_EQ(error_with(json::array()), "pb.json:/faults: expected an object, found an array");
+}
+
+TEST(PlaybookFaultsTest, CheckAgainstInventoryRendersFaultsForEveryNode) {
+  json j = Minimal();
+  j["faults"] = {{"kill", {{"command", "{{dir}}/ctl kill"}, {"undo", "{{dir}}/ctl start"}}}};
+  Playbook pb = ParsePlaybook(j, "pb.json").value();
+  Inventory inv;
+  Shard s;
+  Node a;
+  a.name = "s0-a";
+  s.nodes = {a};
+  inv.shards = {s};
+  EXPECT_EQ(CheckPlaybookAgainst(pb, inv).message(),
+            "pb.json:/faults/kill/command: node s0-a: unknown var {{dir}} (known: )");
+}
+
+TEST(PlaybookFaultsTest, SandboxPlaybookHasTheDrillFaults) {
+  auto pb = LoadPlaybook(testing::SourceDir() + "/playbooks/sandbox.json");
+  ASSERT_TRUE(pb.ok()) << pb.status().message();
+  for (const char* name :
+       {"kill", "bad-release", "restore-and-start", "crash-loop", "partition", "slow"}) {
+    EXPECT_NE(FindFault(pb->faults, name), nullptr) << name;
+  }
+}
+
+}  // namespace
+}  // namespace shardctl

@@ -40,11 +40,12 @@ TEST(JournalTest, AppendsStampedLinesAndReadsThemBack) {
 TEST(JournalTest, EveryStepOutcomeAndPhaseNameReadsBackAsItself) {
   for (Step s :
        {Step::kRun, Step::kPhase, Step::kShard, Step::kAssess, Step::kConfirmDown, Step::kSyncCheck,
-        Step::kGate, Step::kWave, Step::kNode, Step::kLease, Step::kLockBreak}) {
+        Step::kGate, Step::kWave, Step::kNode, Step::kLease, Step::kLockBreak, Step::kDrill,
+        Step::kHypothesis, Step::kFault, Step::kUndo, Step::kRecovery, Step::kRollback}) {
     EXPECT_EQ(ParseStep(StepName(s)), JournalStep(s)) << StepName(s);
   }
   for (CommandId id : AllCommands()) EXPECT_EQ(ParseStep(StepName(id)), JournalStep(id));
-  for (int o = 0; o <= static_cast<int>(Outcome::kNotFound); ++o) {
+  for (int o = 0; o <= static_cast<int>(Outcome::kAborted); ++o) {
     EXPECT_EQ(ParseOutcome(OutcomeName(Outcome(o))), Outcome(o)) << o;
   }
   for (int p = 0; p <= static_cast<int>(Phase::kCancelled); ++p) {

@@ -57,6 +57,7 @@ TEST(SandboxUp, CommitsServesSshWritesInventoryAndDownLeavesNothing) {
   auto inv = shardctl::LoadInventory(sb.inventory_path());
   ASSERT_TRUE(inv.ok()) << inv.status().message();
   ASSERT_EQ(inv->shards.size(), 1u);
+  EXPECT_TRUE(inv->drills);  // a sandbox may be drilled
   EXPECT_EQ(inv->shards[0].TotalPower(), 5);
   const auto* n2 = inv->FindNode("s0-n2");
   ASSERT_NE(n2, nullptr);

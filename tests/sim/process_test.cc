@@ -102,6 +102,7 @@ std::vector<std::string> WriteShard(const TempDir& tmp, const std::vector<int>& 
                         {"data_dir", tmp.path() + "/n" + std::to_string(i) + "/data"},
                         {"rpc_port", rpc[i]},
                         {"p2p_port", p2p[i]},
+                        {"net_faults_file", "n" + std::to_string(i) + "/net-faults"},
                         {"peers", peers}};
     paths.push_back(tmp.WriteFile("n" + std::to_string(i) + ".json", c.dump(2)));
   }
@@ -145,6 +146,55 @@ TEST_F(SimProcessTest, FourNodesCommitServeRpcStopCleanlyAndKeepTheirChain) {
   EXPECT_EQ(again.Terminate(), 0);
   std::string log = shardctl::testing::ReadFile(tmp.path() + "/n0.log");
   EXPECT_NE(log.find("commit height=1 "), std::string::npos) << log;
+}
+
+/// Every rpc port answers and reports a height of at least `min`.
+bool AllAtLeast(const std::vector<int>& rpc, int min) {
+  for (int port : rpc) {
+    auto h = Rpc(port, "hmyv2_blockNumber");
+    if (!h.is_number() || h.get<int>() < min) return false;
+  }
+  return true;
+}
+
+int HeightOf(int port) {
+  auto h = Rpc(port, "hmyv2_blockNumber");
+  return h.is_number() ? h.get<int>() : -1;
+}
+
+TEST_F(SimProcessTest, APartitionFromTheNetFaultsFileCutsANodeOffAndHealingLetsItCatchUp) {
+  TempDir tmp;
+  std::vector<int> ports = DistinctFreePorts(8);
+  std::vector<int> p2p(ports.begin(), ports.begin() + 4), rpc(ports.begin() + 4, ports.end());
+  std::vector<std::string> configs = WriteShard(tmp, p2p, rpc);
+  std::vector<std::unique_ptr<SimProcess>> nodes;
+  for (size_t i = 0; i < 4; ++i) {
+    nodes.push_back(
+        std::make_unique<SimProcess>(configs[i], tmp.path() + "/n" + std::to_string(i) + ".log"));
+  }
+  ASSERT_TRUE(WaitFor([&] { return AllAtLeast(rpc, 3); }, 15s, 100ms))
+      << shardctl::testing::ReadFile(tmp.path() + "/n0.log");
+
+  // n3 stops hearing (and reaching) its peers; the other 3 of 4 still hold a quorum.
+  tmp.WriteFile("n3/net-faults", "block *\n");
+  auto mode = [&](int port) {
+    auto m = Rpc(port, "hmyv2_getNodeMetadata");
+    return m.is_object() ? m["consensus"]["mode"].get<std::string>() : std::string("down");
+  };
+  ASSERT_TRUE(WaitFor([&] { return mode(rpc[3]) == "ViewChanging"; }, 10s, 50ms));
+  int cut_at = HeightOf(rpc[3]);
+  EXPECT_TRUE(WaitFor([&] { return HeightOf(rpc[0]) >= cut_at + 10; }, 15s, 100ms));
+  EXPECT_LE(HeightOf(rpc[3]), cut_at + 1);  // hears no commit while cut off
+  EXPECT_NE(
+      shardctl::testing::ReadFile(tmp.path() + "/n3.log").find("net faults: block every peer"),
+      std::string::npos);
+
+  ASSERT_EQ(std::remove((tmp.path() + "/n3/net-faults").c_str()), 0);
+  int top = HeightOf(rpc[0]);
+  EXPECT_TRUE(
+      WaitFor([&] { return HeightOf(rpc[3]) >= top + 3 && mode(rpc[3]) == "Normal"; }, 20s, 100ms))
+      << shardctl::testing::ReadFile(tmp.path() + "/n3.log");
+  for (auto& n : nodes) EXPECT_EQ(n->Terminate(), 0);
 }
 
 TEST_F(SimProcessTest, CliContract) {

@@ -130,9 +130,9 @@ Result<SimConfig> ParseConfig(const std::string& text, const std::string& source
   if (root.is_discarded()) return Status::Invalid(where + "not valid JSON");
   if (!root.is_object()) return Status::Invalid(where + "expected a JSON object at the top");
   Reader r(root, where);
-  SHARDCTL_RETURN_IF_ERROR(
-      r.CheckKeys({"name", "shard_id", "index", "data_dir", "rpc_port", "p2p_port", "peers",
-                   "block_ms", "phase_timeout_ms", "view_change_ms", "sync_wait_ms"}));
+  SHARDCTL_RETURN_IF_ERROR(r.CheckKeys({"name", "shard_id", "index", "data_dir", "rpc_port",
+                                        "p2p_port", "peers", "block_ms", "phase_timeout_ms",
+                                        "view_change_ms", "sync_wait_ms", "net_faults_file"}));
   SimConfig c;
   SHARDCTL_RETURN_IF_ERROR(r.String("name", &c.name, true));
   SHARDCTL_RETURN_IF_ERROR(ReadUint(r, "shard_id", 0, 1'000'000, &c.shard_id, false));
@@ -144,14 +144,16 @@ Result<SimConfig> ParseConfig(const std::string& text, const std::string& source
   SHARDCTL_RETURN_IF_ERROR(ReadDuration(r, "phase_timeout_ms", &c.params.phase_timeout));
   SHARDCTL_RETURN_IF_ERROR(ReadDuration(r, "view_change_ms", &c.params.view_change));
   SHARDCTL_RETURN_IF_ERROR(ReadDuration(r, "sync_wait_ms", &c.params.sync_wait));
+  SHARDCTL_RETURN_IF_ERROR(r.String("net_faults_file", &c.net_faults_file, false));
   SHARDCTL_RETURN_IF_ERROR(ReadPeers(root, where, &c));
   if (c.rpc_port == c.p2p_port) {
     return Status::Invalid(where + "rpc_port: must differ from p2p_port");
   }
+  std::filesystem::path config_dir = std::filesystem::absolute(source).parent_path();
   std::filesystem::path dir(c.data_dir);
-  if (dir.is_relative()) {
-    c.data_dir = (std::filesystem::absolute(source).parent_path() / dir).lexically_normal();
-  }
+  if (dir.is_relative()) c.data_dir = (config_dir / dir).lexically_normal();
+  std::filesystem::path faults(c.net_faults_file.empty() ? "net-faults" : c.net_faults_file);
+  if (faults.is_relative()) c.net_faults_file = (config_dir / faults).lexically_normal();
   return c;
 }
 

@@ -26,6 +26,9 @@ struct SimConfig {
   int rpc_port = 0;
   int p2p_port = 0;
   std::vector<PeerConfig> peers;  ///< Every node of the shard, sorted by index 0..N-1.
+  /// Network faults re-read while running (sim/net_faults.h); key `net_faults_file`, default
+  /// `net-faults` beside the config. Relative paths are taken relative to the config's dir.
+  std::string net_faults_file;
   ConsensusParams params;
 
   std::vector<uint64_t> VotingPower() const;

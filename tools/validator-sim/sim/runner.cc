@@ -21,6 +21,7 @@ namespace {
 
 constexpr Duration kMaxPoll{100};
 constexpr size_t kMaxDatagram = 65536;
+constexpr Duration kFaultsCheck{200};
 
 sockaddr_in Loopback(int port) {
   sockaddr_in a{};
@@ -32,7 +33,8 @@ sockaddr_in Loopback(int port) {
 
 }  // namespace
 
-Runner::Runner(SimConfig config) : config_(std::move(config)) {}
+Runner::Runner(SimConfig config)
+    : config_(std::move(config)), net_faults_(config_.net_faults_file) {}
 
 Result<std::unique_ptr<Runner>> Runner::Create(SimConfig config) {
   std::unique_ptr<Runner> r(new Runner(std::move(config)));
@@ -88,6 +90,7 @@ void Runner::Start() {
                             std::to_string(config_.rpc_port) + ", data " + config_.data_dir);
   {
     std::lock_guard<std::mutex> l(mu_);
+    ApplyNetFaults();
     FlushNode();
   }
   started_ = true;
@@ -128,12 +131,15 @@ void Runner::ConsensusLoop() {
     Duration wait;
     {
       std::lock_guard<std::mutex> l(mu_);
-      wait = std::clamp(node_->NextDeadline() - clock_.Now(), Duration(0), kMaxPoll);
+      TimePoint next = node_->NextDeadline();
+      if (auto due = delayed_.NextDue()) next = std::min(next, *due);
+      wait = std::clamp(next - clock_.Now(), Duration(0), kMaxPoll);
     }
     pollfd p{udp_fd_, POLLIN, 0};
     poll(&p, 1, static_cast<int>(wait.count()));
     ReceiveAll();
     std::lock_guard<std::mutex> l(mu_);
+    ApplyNetFaults();
     node_->Tick();
     FlushNode();
   }
@@ -154,6 +160,7 @@ void Runner::ReceiveAll() {
       continue;  // not from a peer of this shard
     }
     std::lock_guard<std::mutex> l(mu_);
+    if (net_faults_.current().Blocks(config_.peers[msg->from].name)) continue;  // partitioned
     node_->Receive(*msg);
     FlushNode();
   }
@@ -164,13 +171,38 @@ void Runner::FlushNode() {
     std::string data = EncodeMessage(o.msg, config_.shard_id);
     for (uint32_t to = 0; to < peer_addrs_.size(); ++to) {
       if (to == config_.index || (o.to != Outgoing::kBroadcast && o.to != to)) continue;
-      sendto(udp_fd_, data.data(), data.size(), 0,
-             reinterpret_cast<const sockaddr*>(&peer_addrs_[to]), sizeof(sockaddr_in));
+      SendTo(to, data);
     }
   }
   Status st = store_->Append(node_->TakeNewBlocks());
   if (!st.ok()) LogLine(config_.name, "ERROR " + st.message());
   for (const std::string& line : node_->TakeLog()) LogLine(config_.name, line);
+}
+
+void Runner::SendNow(uint32_t to, const std::string& data) {
+  sendto(udp_fd_, data.data(), data.size(), 0, reinterpret_cast<const sockaddr*>(&peer_addrs_[to]),
+         sizeof(sockaddr_in));
+}
+
+void Runner::SendTo(uint32_t to, const std::string& data) {
+  const NetFaults& faults = net_faults_.current();
+  if (faults.Blocks(config_.peers[to].name)) return;
+  if (faults.delay.count() > 0) {
+    delayed_.Push({clock_.Now() + faults.delay, to, data});
+    return;
+  }
+  SendNow(to, data);
+}
+
+void Runner::ApplyNetFaults() {
+  TimePoint now = clock_.Now();
+  if (now >= next_faults_check_) {
+    next_faults_check_ = now + kFaultsCheck;
+    if (auto line = net_faults_.Refresh()) LogLine(config_.name, *line);
+  }
+  for (const DelayQueue::Item& item : delayed_.PopDue(now)) {
+    if (!net_faults_.current().Blocks(config_.peers[item.to].name)) SendNow(item.to, item.data);
+  }
 }
 
 }  // namespace vsim

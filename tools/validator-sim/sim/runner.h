@@ -16,6 +16,7 @@
 #include "base/status.h"
 #include "sim/chain_store.h"
 #include "sim/config.h"
+#include "sim/net_faults.h"
 #include "sim/node.h"
 #include "sim/rpc.h"
 
@@ -48,12 +49,21 @@ class Runner {
   void ReceiveAll();
   /// Sends the node's outbox, persists its new blocks, prints its log. Requires mu_ held.
   void FlushNode();
+  void SendNow(uint32_t to, const std::string& data);
+  /// Sends data to peer `to` now, or queues it when a delay fault is in force. Requires mu_.
+  void SendTo(uint32_t to, const std::string& data);
+  /// Re-reads the net-faults file (at most every kFaultsCheck) and sends delayed datagrams that
+  /// are due. Requires mu_ held.
+  void ApplyNetFaults();
 
   SimConfig config_;
   shardctl::RealClock clock_;
   std::unique_ptr<ChainStore> store_;
   std::mutex mu_;
-  std::unique_ptr<Node> node_;  // guarded by mu_
+  std::unique_ptr<Node> node_;   // guarded by mu_
+  NetFaultsFile net_faults_;     // guarded by mu_
+  DelayQueue delayed_;           // guarded by mu_
+  TimePoint next_faults_check_;  // guarded by mu_
   int udp_fd_ = -1;
   std::vector<sockaddr_in> peer_addrs_;
   std::unique_ptr<httplib::Server> http_;
