@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/command.h"
+#include "model/json_text.h"
 #include "model/ssh_resolve.h"
 #include "run/renderers.h"
 
@@ -197,9 +198,7 @@ std::unique_ptr<Observer> MakeRunView(const CommonOptions& o) {
   return std::make_unique<PlainRenderer>(std::cout, o.verbose > 0);
 }
 
-std::string JsonLine(const nlohmann::json& j) {
-  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
-}
+std::string JsonLine(const nlohmann::json& j) { return ToJsonText(j) + "\n"; }
 
 void PrintError(const std::string& message) { std::cerr << "shardctl: " << message << "\n"; }
 void PrintError(const Status& status) { PrintError(status.message()); }

@@ -9,11 +9,13 @@
 #include <cstring>
 #include <ctime>
 #include <filesystem>
-#include <fstream>
 #include <nlohmann/json.hpp>
 #include <random>
+#include <sstream>
 
+#include "base/read_file.h"
 #include "base/text.h"
+#include "model/json_text.h"
 
 namespace shardctl {
 namespace {
@@ -74,12 +76,13 @@ std::string JournalLine(const JournalEntry& e) {
   j["shard"] = e.shard < 0 ? json(nullptr) : json(e.shard);
   j["node"] = e.node.empty() ? json(nullptr) : json(e.node);
   j["detail"] = e.detail;
-  return j.dump(-1, ' ', false, json::error_handler_t::replace);
+  return ToJsonText(j);
 }
 
 Result<JournalEntry> ParseJournalLine(const std::string& line, const std::string& where) {
-  json j = json::parse(line, nullptr, /*allow_exceptions=*/false);
-  if (j.is_discarded()) return Status::Invalid(where + ": not a JSON line");
+  auto parsed = ParseJsonText(line, where);
+  if (!parsed.ok()) return Status::Invalid(where + ": not a JSON line");
+  const json& j = *parsed;
   if (!j.is_object()) return Status::Invalid(where + ": expected a JSON object");
   JournalEntry e;
   if (!j.contains("unix_ms") || !j["unix_ms"].is_number_integer()) {
@@ -178,9 +181,15 @@ std::string Journal::failure() const {
 }
 
 Result<std::vector<JournalEntry>> ReadJournal(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) return Status::NotFound("cannot open journal " + path);
+  auto text = ReadRegularFile(path, kMaxJournalBytes);
+  if (!text.ok()) return text.status();
+  return ParseJournalText(*text, path);
+}
+
+Result<std::vector<JournalEntry>> ParseJournalText(const std::string& text,
+                                                   const std::string& path) {
   std::vector<std::string> lines;
+  std::istringstream in(text);
   for (std::string line; std::getline(in, line);) lines.push_back(line);
   std::vector<JournalEntry> entries;
   for (size_t i = 0; i < lines.size(); ++i) {

@@ -85,8 +85,14 @@ class Journal {
   std::string failure_;    // GUARDED_BY(mu_)
 };
 
-/// Reads a journal back. A torn last line (crash mid-write) is skipped; any other bad line is
-/// an error naming FILE:LINE.
+/// The largest journal ReadJournal accepts (64 MiB, ~300,000 lines).
+inline constexpr size_t kMaxJournalBytes = size_t{64} << 20;
+
+/// Reads a journal back (a regular file of at most kMaxJournalBytes). A torn last line (crash
+/// mid-write) is skipped; any other bad line is an error naming FILE:LINE.
 Result<std::vector<JournalEntry>> ReadJournal(const std::string& path);
+/// ReadJournal on text already read; path is only used in messages.
+Result<std::vector<JournalEntry>> ParseJournalText(const std::string& text,
+                                                   const std::string& path);
 
 }  // namespace shardctl

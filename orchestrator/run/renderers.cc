@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include "base/text.h"
+#include "model/json_text.h"
 
 namespace shardctl {
 namespace {
@@ -36,7 +37,7 @@ void PlainRenderer::OnEvent(const Event& e) {
 }
 
 void JsonEventRenderer::OnEvent(const Event& e) {
-  out_ << EventToJson(e).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+  out_ << ToJsonText(EventToJson(e)) << "\n";
   out_.flush();
 }
 
