@@ -101,6 +101,13 @@ TEST(PlaybookTest, BadTemplateAndPointerAreCaught) {
             "pb.json:/commands/stop: expected a command template, found unclosed \"{{\" at "
             "offset 0");
   j = Minimal();
+  j["commands"]["stop"] = "echo \"{{dir}}\" >/dev/null; {{dir}}/ctl stop";
+  EXPECT_EQ(Error(j).rfind("pb.json:/commands/stop: expected a command template, found "
+                           "placeholder {{dir}} at offset 6 is inside double quotes",
+                           0),
+            0u)
+      << Error(j);
+  j = Minimal();
   j["probe"]["height"] = "result/h";
   EXPECT_NE(Error(j).find("pb.json:/probe/height: expected a JSON pointer"), std::string::npos);
 }
