@@ -7,6 +7,7 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
+#include "base/terminal_text.h"
 #include "cli/command.h"
 #include "cli/lease_step.h"
 #include "cli/run_guard.h"
@@ -117,7 +118,7 @@ void PrintReport(const CommonOptions& o, const nlohmann::json& report, const std
   if (o.json()) {
     std::cout << JsonLine({{"event", "report"}, {"report", report}});
   } else {
-    std::cout << "\n" << text;
+    std::cout << "\n" << SanitizeForTerminal(text);  // reports quote node output
   }
 }
 

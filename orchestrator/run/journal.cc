@@ -1,6 +1,7 @@
 #include "run/journal.h"
 
 #include <fcntl.h>
+#include <pwd.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -116,7 +117,13 @@ std::string DefaultStateDir() {
   const char* xdg = std::getenv("XDG_STATE_HOME");
   if (xdg != nullptr && xdg[0] == '/') return std::string(xdg) + "/shardctl";
   const char* home = std::getenv("HOME");
-  return std::string(home != nullptr ? home : ".") + "/.local/state/shardctl";
+  std::string h = home != nullptr ? home : "";
+  if (h.empty() || h[0] != '/') {  // never relative to the current directory
+    const passwd* pw = getpwuid(getuid());
+    h = pw != nullptr && pw->pw_dir != nullptr ? pw->pw_dir : "";
+  }
+  if (h.empty() || h[0] != '/') return "";
+  return h + "/.local/state/shardctl";
 }
 
 std::string JournalPath(const std::string& state_dir, const std::string& run_id) {

@@ -41,7 +41,8 @@ Result<JournalEntry> ParseJournalLine(const std::string& line, const std::string
 
 /// "20240501T031245Z-3fa9c1": sortable UTC time plus a random suffix.
 std::string NewRunId(int64_t unix_ms);
-/// $XDG_STATE_HOME/shardctl, else $HOME/.local/state/shardctl.
+/// $XDG_STATE_HOME/shardctl (if absolute), else HOME/.local/state/shardctl where HOME is $HOME
+/// if absolute, else the user's home in the password database; "" when none is absolute.
 std::string DefaultStateDir();
 /// STATE_DIR/runs/RUN_ID.jsonl
 std::string JournalPath(const std::string& state_dir, const std::string& run_id);

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "base/terminal_text.h"
 #include "base/text.h"
 #include "model/json_text.h"
 
@@ -21,7 +22,7 @@ std::string Line(const Event& e) {
   else if (!e.message.empty())
     s += " " + e.message;
   if (e.kind == Event::Kind::kShardDone) s += " (" + FormatDuration(e.elapsed) + ")";
-  return s;
+  return SanitizeForTerminal(s);  // messages carry node output
 }
 
 std::string Cut(const std::string& s, size_t n) {
@@ -75,7 +76,7 @@ std::vector<std::string> LiveRenderer::Rows() const {
     std::snprintf(buf, sizeof buf, "%5d  %-15s  %3d  %6s  %2s/%-3d  %8s  ", id, r.phase.c_str(),
                   r.round, r.height < 0 ? "?" : std::to_string(r.height).c_str(), up.c_str(),
                   r.nodes_total, FormatDuration(r.elapsed).c_str());
-    lines.push_back(buf + Cut(r.message, 60));
+    lines.push_back(buf + Cut(SanitizeForTerminal(r.message, /*keep_newlines=*/false), 60));
   }
   return lines;
 }
