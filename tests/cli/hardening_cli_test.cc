@@ -1,7 +1,9 @@
 // Hostile use of the shardctl binary (issue 11): bad files and flags, node output that is not
-// UTF-8 or holds terminal escapes, Ctrl-C under --watch, errors under -o json.
+// UTF-8 or holds terminal escapes, Ctrl-C under --watch, errors under -o json, a client killed
+// while its remote command runs.
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <cstdio>
@@ -184,6 +186,20 @@ TEST(HardeningCliTest, NodeOutputCannotBreakJsonOrDriveTheTerminal) {
   RunCommand(argv, &out);
   EXPECT_EQ(out.find("\x1b]0;"), std::string::npos) << out;
   EXPECT_NE(out.find("a\\x1b]0;title\\x07b"), std::string::npos) << out;
+}
+
+TEST(HardeningCliTest, ACommandWhoseClientDiesIsKilledOnTheNode) {
+  LocalSshd sshd;
+  ASSERT_TRUE(sshd.ok()) << sshd.error();
+  std::string inv = OneNodeInventory(sshd);
+  const std::string marker = "sleep 1002." + std::to_string(getpid());  // unique to this test
+  ShardctlProcess p({"exec", "-i", inv, "--timeout", "600", "--", marker},
+                    sshd.temp().path() + "/out.txt");
+  auto running = [&] { return RunCommand({"pgrep", "-f", "^" + marker}) == 0; };
+  ASSERT_TRUE(WaitFor(running, milliseconds(30000)));
+  p.Signal(SIGKILL);  // no chance to close anything: the connection just drops
+  EXPECT_EQ(p.Wait(milliseconds(10000)), 128 + SIGKILL);
+  EXPECT_TRUE(WaitFor([&] { return !running(); }, milliseconds(15000))) << "still on the node";
 }
 
 }  // namespace
