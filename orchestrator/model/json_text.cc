@@ -80,7 +80,7 @@ class KeyTracker {
 };
 
 /// Line and column of byte offset pos in text (1-based).
-std::string LineCol(std::string_view text, size_t pos) {
+std::string TextLineCol(std::string_view text, size_t pos) {
   size_t line = 1, col = 1;
   for (size_t i = 0; i < pos && i < text.size(); ++i) {
     col = text[i] == '\n' ? 1 : col + 1;
@@ -90,7 +90,7 @@ std::string LineCol(std::string_view text, size_t pos) {
 }
 
 /// nlohmann's message without its "[json.exception.x.n] " prefix.
-std::string Plain(const json::exception& e) {
+std::string WithoutExceptionId(const json::exception& e) {
   std::string m = e.what();
   size_t close = m.find("] ");
   return m.rfind("[json.exception", 0) == 0 && close != std::string::npos ? m.substr(close + 2) : m;
@@ -108,10 +108,10 @@ Result<json> ParseJsonText(std::string_view text, const std::string& origin, boo
   } catch (const Rejected& r) {
     return Status::Invalid(origin + ":" + r.message);
   } catch (const json::parse_error& e) {
-    return Status::Invalid(origin + ":" + LineCol(text, e.byte > 0 ? e.byte - 1 : 0) +
-                           ": not valid JSON: " + Plain(e));
+    return Status::Invalid(origin + ":" + TextLineCol(text, e.byte > 0 ? e.byte - 1 : 0) +
+                           ": not valid JSON: " + WithoutExceptionId(e));
   } catch (const json::exception& e) {
-    return Status::Invalid(origin + ": not valid JSON: " + Plain(e));
+    return Status::Invalid(origin + ": not valid JSON: " + WithoutExceptionId(e));
   }
 }
 

@@ -22,14 +22,14 @@ kill "$w" 2>/dev/null
 if [ "$s" -gt 128 ] && [ "$s" -le 192 ]; then kill -"$((s - 128))" "$$"; fi
 exit "$s")sh";
 
-long long CeilSeconds(Duration d) { return (d.count() + 999) / 1000; }
+long long WholeSecondsUp(Duration d) { return (d.count() + 999) / 1000; }
 
 }  // namespace
 
 std::string WrapRemoteCommand(const std::string& command, Duration timeout) {
-  long long limit = CeilSeconds(timeout) + CeilSeconds(kBackstopMargin);
+  long long limit = WholeSecondsUp(timeout) + WholeSecondsUp(kBackstopMargin);
   return "exec /bin/sh -c " + ShellQuote(kWrapper) + " shardctl-run " + std::to_string(limit) +
-         " " + std::to_string(CeilSeconds(kRemoteKillAfter)) + " " + ShellQuote(command);
+         " " + std::to_string(WholeSecondsUp(kRemoteKillAfter)) + " " + ShellQuote(command);
 }
 
 }  // namespace shardctl

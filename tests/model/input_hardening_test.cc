@@ -17,25 +17,25 @@
 namespace shardctl {
 namespace {
 
-constexpr const char* kInventory = R"({"network": "NET", "shards": [{"id": 0, "nodes": [
+constexpr const char* kHostileInventory = R"({"network": "NET", "shards": [{"id": 0, "nodes": [
   {"name": "s0-a", "host": "127.0.0.1", "port": PORT}]}]})";
 
-std::string Inventory(const std::string& network, const std::string& port) {
-  std::string s = kInventory;
+std::string InventoryText(const std::string& network, const std::string& port) {
+  std::string s = kHostileInventory;
   s.replace(s.find("NET"), 3, network);
   s.replace(s.find("PORT"), 4, port);
   return s;
 }
 
-std::string LoadError(const std::string& path) {
+std::string InventoryLoadError(const std::string& path) {
   auto inv = LoadInventory(path);
   return inv.ok() ? "ok" : inv.status().message();
 }
 
 TEST(InputHardeningTest, NumberOverflowIsAnErrorNamingTheFile) {
   testing::TempDir dir;
-  std::string path = dir.WriteFile("inv.json", Inventory("t", "1e400"));
-  std::string e = LoadError(path);
+  std::string path = dir.WriteFile("inv.json", InventoryText("t", "1e400"));
+  std::string e = InventoryLoadError(path);
   EXPECT_NE(e.find(path + ": not valid JSON: number overflow"), std::string::npos) << e;
   auto pb = LoadPlaybook(dir.WriteFile("pb.json", R"({"timeouts": {"command_s": 1e400}})"));
   ASSERT_FALSE(pb.ok());
@@ -64,13 +64,13 @@ TEST(InputHardeningTest, DeepNestingAndNulAreRejected) {
 
 TEST(InputHardeningTest, OnlyRegularFilesAreRead) {
   testing::TempDir dir;
-  std::string e = LoadError(dir.path());
+  std::string e = InventoryLoadError(dir.path());
   EXPECT_NE(e.find("is a directory; expected a regular file"), std::string::npos) << e;
   std::string fifo = dir.path() + "/fifo";
   ASSERT_EQ(mkfifo(fifo.c_str(), 0600), 0);
-  e = LoadError(fifo);  // must not block waiting for a writer
+  e = InventoryLoadError(fifo);  // must not block waiting for a writer
   EXPECT_NE(e.find("is a FIFO"), std::string::npos) << e;
-  e = LoadError("/dev/zero");
+  e = InventoryLoadError("/dev/zero");
   EXPECT_NE(e.find("is a character device"), std::string::npos) << e;
   EXPECT_EQ(ReadRegularFile(dir.path() + "/missing").status().code(), Status::Code::kNotFound);
   auto ansible = ReadAnsibleFile("/dev/zero");  // inventory import reads through the same edge
@@ -93,7 +93,7 @@ TEST(InputHardeningTest, FilesOverTheLimitAreRefused) {
   ASSERT_GE(fd, 0);
   ASSERT_EQ(ftruncate(fd, off_t{17} << 20), 0);
   close(fd);
-  std::string e = LoadError(dir.path() + "/huge.json");
+  std::string e = InventoryLoadError(dir.path() + "/huge.json");
   EXPECT_NE(e.find("larger than the 16 MiB limit"), std::string::npos) << e;
 }
 
@@ -101,10 +101,11 @@ TEST(InputHardeningTest, NetworkMustBeAPlainName) {
   testing::TempDir dir;
   for (std::string bad : {std::string("../../../../tmp/x"), std::string("a\\nb"),
                           std::string(5000, 'n'), std::string(".hidden"), std::string("a/b")}) {
-    std::string e = LoadError(dir.WriteFile("inv.json", Inventory(bad, "22")));
+    std::string e = InventoryLoadError(dir.WriteFile("inv.json", InventoryText(bad, "22")));
     EXPECT_NE(e.find("inv.json:/network: a network name is 1 to 64"), std::string::npos) << e;
   }
-  EXPECT_EQ(LoadError(dir.WriteFile("inv.json", Inventory("main-net_1.x", "22"))), "ok");
+  EXPECT_EQ(InventoryLoadError(dir.WriteFile("inv.json", InventoryText("main-net_1.x", "22"))),
+            "ok");
   EXPECT_TRUE(CheckNetworkName("harmony-mainnet").ok());
   EXPECT_FALSE(CheckNetworkName("").ok());
   EXPECT_FALSE(CheckNetworkName(std::string("a\0b", 3)).ok());

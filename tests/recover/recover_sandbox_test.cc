@@ -339,7 +339,7 @@ TEST(RecoverSandbox, SignalsDuringTheStopPhaseLeaveNoNodeStoppedAndPrintTheNextC
   std::string err;
   ASSERT_TRUE(sb.Up(opt, &err)) << err;
   // A stop that takes a while, so both signals land while the shard's nodes are being stopped.
-  json pb = json::parse(ReadFile(Playbook()));
+  json pb = json::parse(ReadFile(SourceDir() + "/playbooks/sandbox.json"));
   pb["commands"]["stop"] = pb["commands"]["stop"].get<std::string>() + "; sleep 2";
   TempDir tmp;
   const std::string slow_pb = tmp.WriteFile("slow-stop.json", pb.dump(2));
