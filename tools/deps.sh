@@ -5,7 +5,8 @@ set -euo pipefail
 
 packages=(g++ cmake ninja-build pkg-config git libssh-dev libboost-program-options-dev
   nlohmann-json3-dev libspdlog-dev libgtest-dev libcpp-httplib-dev libyaml-cpp-dev openssh-server
-  openssh-client curl ca-certificates etcd-server etcd-client dpkg-dev file openssl)
+  openssh-client curl ca-certificates etcd-server etcd-client dpkg-dev file openssl
+  procps util-linux)
 
 missing=()
 for p in "${packages[@]}"; do

@@ -4,17 +4,37 @@
 
 #include <csignal>
 
+#include "base/signal_rule.h"
+
 namespace shardctl {
 namespace {
 
 CancelToken* g_token = nullptr;
+std::atomic<bool> g_hold_second{false};
+static_assert(std::atomic<bool>::is_always_lock_free, "read in a signal handler");
+
+void Say(const char* msg, size_t n) { (void)!write(STDERR_FILENO, msg, n); }
 
 extern "C" void OnSignal(int sig) {
   if (g_token == nullptr) return;
-  if (g_token->cancelled()) _exit(128 + sig);
-  g_token->Cancel();
-  const char msg[] = "\nshardctl: interrupted; finishing steps in flight (again to force)\n";
-  (void)!write(STDERR_FILENO, msg, sizeof msg - 1);
+  if (!g_token->cancelled()) {
+    g_token->Cancel();
+    const char quick[] = "\nshardctl: interrupted; finishing steps in flight (again to force)\n";
+    const char held[] =
+        "\nshardctl: interrupted; finishing the step in flight, then printing where the run "
+        "stopped and the command that continues it\n";
+    if (g_hold_second.load()) {
+      Say(held, sizeof held - 1);
+    } else {
+      Say(quick, sizeof quick - 1);
+    }
+    return;
+  }
+  if (!g_hold_second.load()) _exit(128 + sig);
+  const char msg[] =
+      "\nshardctl: still finishing the step in flight so that no node is left stopped; the state "
+      "and the command that continues are printed next (SIGKILL abandons the run where it is)\n";
+  Say(msg, sizeof msg - 1);
 }
 
 }  // namespace
@@ -24,8 +44,10 @@ void InstallSignalCancel(CancelToken* token) {
   struct sigaction sa = {};
   sa.sa_handler = OnSignal;
   sigemptyset(&sa.sa_mask);
-  sigaction(SIGINT, &sa, nullptr);
-  sigaction(SIGTERM, &sa, nullptr);
+  for (int sig : {SIGINT, SIGTERM, SIGHUP}) sigaction(sig, &sa, nullptr);
+  signal(SIGPIPE, SIG_IGN);
 }
+
+void HoldSecondSignal(bool hold) { g_hold_second.store(hold); }
 
 }  // namespace shardctl

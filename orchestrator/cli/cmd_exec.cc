@@ -7,8 +7,10 @@
 #include <mutex>
 #include <nlohmann/json.hpp>
 
+#include "base/terminal_text.h"
 #include "cli/command.h"
 #include "cli/common.h"
+#include "cli/flag_checks.h"
 #include "model/node_set.h"
 #include "transport/fanout.h"
 
@@ -44,7 +46,9 @@ void PrintGrouped(const std::vector<const Node*>& nodes, const std::vector<ExecR
   for (size_t i = 0; i < nodes.size(); ++i) {
     const ExecResult& r = results[i];
     if (r.outcome != ExecResult::Outcome::kExited) continue;
-    std::string text = r.out + (r.out_truncated ? "\n[output truncated]\n" : "");
+    // On a terminal a node's output must not drive it (escape sequences are shown, not run).
+    std::string text = StdoutIsTty() ? SanitizeForTerminal(r.out) : r.out;
+    if (r.out_truncated) text += "\n[output truncated]\n";
     groups[text].push_back(nodes[i]->name);
   }
   for (const auto& [text, names] : groups) {
@@ -64,8 +68,8 @@ int PrintFailures(const std::vector<const Node*>& nodes, const std::vector<ExecR
     if (failed++ == 0) std::cerr << "\nFailed:\n";
     std::string err = r.err.substr(0, 200);
     while (!err.empty() && err.back() == '\n') err.pop_back();
-    std::cerr << "  " << nodes[i]->name << ": " << r.Reason() << (err.empty() ? "" : ": " + err)
-              << "\n";
+    std::cerr << "  " << nodes[i]->name << ": "
+              << SanitizeForTerminal(r.Reason() + (err.empty() ? "" : ": " + err)) << "\n";
   }
   return failed;
 }
@@ -143,9 +147,17 @@ int RunExec(const std::vector<std::string>& args) {
   AddSelectionOptions(&d, &o);
   AddSshOptions(&d, &o);
   AddOutputOptions(&d, &o);
-  d.add_options()("timeout", po::value(&f.timeout_s)->value_name("SEC")->default_value(60),
+  d.add_options()("timeout",
+                  po::value(&f.timeout_s)
+                      ->value_name("SEC")
+                      ->default_value(60)
+                      ->notifier(SecondsFlag("--timeout", 86400)),
                   "per-node limit for connect + command; the command's channel is closed after it")(
-      "max-output", po::value(&f.max_output)->value_name("BYTES")->default_value(1 << 20),
+      "max-output",
+      po::value(&f.max_output)
+          ->value_name("BYTES")
+          ->default_value(1 << 20)
+          ->notifier(BytesFlag("--max-output", size_t{1} << 30)),
       "per stream and node; the rest is read and dropped")(
       "command", po::value(&f.command)->multitoken(), "the command (after --)");
   po::positional_options_description pos;

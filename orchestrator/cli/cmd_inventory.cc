@@ -2,6 +2,7 @@
 #include <cstdio>
 #include <fstream>
 #include <iostream>
+#include <nlohmann/json.hpp>
 
 #include "cli/command.h"
 #include "cli/common.h"
@@ -57,7 +58,9 @@ int Import(const std::vector<std::string>& args) {
   if (!imported.ok()) return PrintError(imported.status()), ExitCodeFor(imported.status());
   for (const std::string& w : imported->warnings) PrintError("warning: " + w);
   if (!network.empty()) imported->inventory["network"] = network;
-  Status st = WriteOut(out, imported->inventory.dump(2) + "\n");
+  Status st = WriteOut(
+      out,
+      imported->inventory.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");
   if (!st.ok()) return PrintError(st), ExitCodeFor(st);
   return kExitOk;
 }

@@ -41,7 +41,7 @@ int ShowStatus(const CommonOptions& o, const Inventory& inv, const Playbook* pb)
   auto transport = MakeTransport(o);
   LockStatus s = ReadLockStatus(*transport, inv, LeaseConfig(o, pb));
   transport->CloseAll();
-  std::cout << (o.json() ? LockStatusToJson(s).dump(2) + "\n" : RenderLockStatusText(s));
+  std::cout << (o.json() ? JsonLine(LockStatusToJson(s)) : RenderLockStatusText(s));
   return s.complete() ? kExitOk : kExitFailed;
 }
 

@@ -1,7 +1,9 @@
 // shardctl recover: bring halted shards back with coordinated whole-shard restarts.
+#include <filesystem>
 #include <iostream>
 #include <nlohmann/json.hpp>
 
+#include "base/shell_quote.h"
 #include "cli/command.h"
 #include "cli/pipeline.h"
 #include "cli/recover_command.h"
@@ -47,11 +49,33 @@ class RecoverCommand : public MutatingCommand {
     }
     PrintReport(o_, ReportToJson(*report), RenderTextSummary(*report));
     if (markdown) *markdown = RenderMarkdownReport(*report);
-    if (report->run.interrupted) return kExitCancelled;
+    if (report->run.interrupted) {
+      PrintError(report->run.stop_reason +
+                 "; every whole-shard restart in flight had its starts sent. Finish with: " +
+                 ContinueCommand());
+      return kExitCancelled;
+    }
     return report->AllHealthy() ? kExitOk : kExitFailed;
   }
 
  private:
+  // The command that finishes an interrupted recover: the same files, shards and host-key
+  // flags, never --force (shards back in consensus are then left alone).
+  std::string ContinueCommand() const {
+    std::string cmd = "shardctl recover -i " + ShellQuote(Absolute(o_.inventory)) + " -p " +
+                      ShellQuote(Absolute(o_.playbook));
+    for (int s : o_.shards) cmd += " --shard " + std::to_string(s);
+    if (!o_.ssh_config.empty()) cmd += " -F " + ShellQuote(o_.ssh_config);
+    if (!o_.known_hosts.empty()) cmd += " --known-hosts " + ShellQuote(o_.known_hosts);
+    if (o_.accept_new_host_keys) cmd += " --accept-new-host-keys";
+    return cmd + " --state-dir " + ShellQuote(o_.state_dir);
+  }
+  static std::string Absolute(const std::string& path) {
+    std::error_code ec;
+    auto abs = std::filesystem::absolute(path, ec);
+    return ec ? path : abs.string();
+  }
+
   const CommonOptions& o_;
   const RecoverOptions options_;
 };

@@ -2,9 +2,11 @@
 // in Normal mode, view ids, verdict.
 #include <iostream>
 
+#include "base/terminal_text.h"
 #include "base/text.h"
 #include "cli/command.h"
 #include "cli/common.h"
+#include "cli/flag_checks.h"
 #include "ops/status/shard_status.h"
 #include "run/journal.h"
 
@@ -21,7 +23,11 @@ int RunStatus(const std::vector<std::string>& args) {
   AddSelectionOptions(&d, &o);
   AddSshOptions(&d, &o);
   AddOutputOptions(&d, &o);
-  d.add_options()("interval", po::value(&interval_s)->value_name("SEC")->default_value(2),
+  d.add_options()("interval",
+                  po::value(&interval_s)
+                      ->value_name("SEC")
+                      ->default_value(2)
+                      ->notifier(SecondsFlag("--interval", 3600)),
                   "time between the two probes that count new blocks")(
       "watch,w", po::bool_switch(&watch), "refresh until Ctrl-C (JSON: one object per round)");
   HelpText help{
@@ -55,13 +61,14 @@ int RunStatus(const std::vector<std::string>& args) {
     if (GlobalCancel()->cancelled()) break;
     if (watch && !o.json() && StdoutIsTty()) std::cout << "\x1b[H\x1b[2J";
     if (watch && !o.json()) std::cout << FormatUtc(clock.UnixMillis()) << "\n";
-    std::cout << (o.json() ? JsonLine(StatusToJson(st)) : RenderStatusText(st, o.verbose > 0))
+    std::cout << (o.json() ? JsonLine(StatusToJson(st))
+                           : SanitizeForTerminal(RenderStatusText(st, o.verbose > 0)))
               << std::flush;
     healthy = true;
     for (const ShardStatus& s : st) healthy = healthy && s.verdict == "healthy";
   } while (watch);
   transport->CloseAll();
-  if (GlobalCancel()->cancelled() && !watch) return kExitCancelled;
+  if (GlobalCancel()->cancelled()) return kExitCancelled;  // --watch ends only this way
   return healthy ? kExitOk : kExitFailed;
 }
 

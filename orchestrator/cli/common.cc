@@ -10,6 +10,8 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/command.h"
+#include "cli/flag_checks.h"
+#include "model/json_text.h"
 #include "model/ssh_resolve.h"
 #include "run/renderers.h"
 
@@ -101,9 +103,15 @@ void AddSshOptions(po::options_description* d, CommonOptions* o) {
       "known_hosts file to check host keys against (default: the inventory's)")(
       "accept-new-host-keys", po::bool_switch(&o->accept_new_host_keys),
       "record host keys never seen before (like OpenSSH accept-new); changed keys are "
-      "always refused")("jobs,j", po::value(&o->jobs)->value_name("N")->default_value(0),
-                        "nodes worked on at once (0: sized for this machine)")(
-      "connect-timeout", po::value(&o->connect_timeout_s)->value_name("SEC")->default_value(10),
+      "always refused")(
+      "jobs,j",
+      po::value(&o->jobs)->value_name("N")->default_value(0)->notifier(IntFlag("--jobs", 0, 4096)),
+      "nodes worked on at once (0: sized for this machine)")(
+      "connect-timeout",
+      po::value(&o->connect_timeout_s)
+          ->value_name("SEC")
+          ->default_value(10)
+          ->notifier(SecondsFlag("--connect-timeout", 3600)),
       "SSH connect + handshake timeout");
 }
 
@@ -120,7 +128,10 @@ void AddReportOptions(po::options_description* d, CommonOptions* o, bool planned
                    "write a Markdown report to FILE")(
       "plain", po::bool_switch(&o->plain), "timestamped lines even on a terminal (no live view)");
   if (!planned) return;
-  d->add_options()("override-window", po::value(&o->override_window)->value_name("REASON"),
+  d->add_options()("override-window",
+                   po::value(&o->override_window)
+                       ->value_name("REASON")
+                       ->notifier(NonBlankFlag("--override-window")),
                    "run outside the playbook's maintenance window; REASON is journaled");
 }
 
@@ -153,10 +164,23 @@ bool ParseCommandLine(const std::vector<std::string>& args, const po::options_de
     }
     po::notify(vm);
   } catch (const po::error& e) {
-    std::cerr << "shardctl: " << e.what() << "\nusage: " << help.usage
-              << "\n(run with --help for every option and examples)\n";
+    SetJsonErrors(AsksForJsonOutput(rest));
+    std::cerr << FormatError(e.what()) << "\n";
+    if (!AsksForJsonOutput(rest)) {
+      std::cerr << "usage: " << help.usage << "\n(run with --help for every option and examples)\n";
+    }
     *exit_code = kExitUsage;
     return false;
+  }
+  SetJsonErrors(common->json());
+  if (d.find_nothrow("state-dir", false) != nullptr) {  // never relative to the cwd by accident
+    auto dir = ResolveStateDir(common->state_dir);
+    if (!dir.ok()) {
+      PrintError(dir.status());
+      *exit_code = kExitUsage;
+      return false;
+    }
+    common->state_dir = *dir;
   }
   if (common->output != "text" && common->output != "json") {
     PrintError("--output must be text or json, not '" + common->output + "'");
@@ -197,11 +221,9 @@ std::unique_ptr<Observer> MakeRunView(const CommonOptions& o) {
   return std::make_unique<PlainRenderer>(std::cout, o.verbose > 0);
 }
 
-std::string JsonLine(const nlohmann::json& j) {
-  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
-}
+std::string JsonLine(const nlohmann::json& j) { return ToJsonText(j) + "\n"; }
 
-void PrintError(const std::string& message) { std::cerr << "shardctl: " << message << "\n"; }
+void PrintError(const std::string& message) { std::cerr << FormatError(message) << "\n"; }
 void PrintError(const Status& status) { PrintError(status.message()); }
 
 int ExitCodeFor(const Status& status) {

@@ -71,7 +71,9 @@ struct HelpText {
 
 /// Parses args into the options in d (plus positionals if given). Prints help and returns
 /// kExitOk through *exit_code when --help was asked; prints the error and usage and returns
-/// kExitUsage on bad flags. Returns true when the command should go on. Also sets up logging.
+/// kExitUsage on bad flags. Returns true when the command should go on. Also sets up logging
+/// and, for commands with --state-dir, makes common->state_dir absolute (never relative to the
+/// current directory).
 bool ParseCommandLine(const std::vector<std::string>& args, const po::options_description& d,
                       const po::positional_options_description* positional, const HelpText& help,
                       CommonOptions* common, int* exit_code);
@@ -98,7 +100,7 @@ std::unique_ptr<Transport> MakeTransport(const CommonOptions& o,
 /// j as one line of JSON plus a newline (bad UTF-8 replaced, never throws): what -o json prints.
 std::string JsonLine(const nlohmann::json& j);
 
-/// Prints "shardctl: <message>" to stderr.
+/// Prints "shardctl: <message>" to stderr, or one JSON line under -o json (cli/flag_checks.h).
 void PrintError(const std::string& message);
 void PrintError(const Status& status);
 

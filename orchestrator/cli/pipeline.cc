@@ -7,6 +7,8 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
+#include "base/signal_rule.h"
+#include "base/terminal_text.h"
 #include "cli/command.h"
 #include "cli/lease_step.h"
 #include "cli/run_guard.h"
@@ -60,6 +62,8 @@ Status JournalWindow(Journal& journal, const MutatingCommand& cmd, const CommonO
 
 int Execute(const CommonOptions& o, MutatingCommand& cmd, const Inventory& inv, const Playbook& pb,
             const std::string& outside) {
+  // From here nodes may be touched: a second signal must not cut a step short.
+  HoldSecondSignal(true);
   RealClock clock;
   std::string state_dir = o.state_dir.empty() ? DefaultStateDir() : o.state_dir;
   std::string run_id = cmd.RunId(clock.UnixMillis());
@@ -117,7 +121,7 @@ void PrintReport(const CommonOptions& o, const nlohmann::json& report, const std
   if (o.json()) {
     std::cout << JsonLine({{"event", "report"}, {"report", report}});
   } else {
-    std::cout << "\n" << text;
+    std::cout << "\n" << SanitizeForTerminal(text);  // reports quote node output
   }
 }
 

@@ -6,6 +6,7 @@
 
 #include "base/shell_quote.h"
 #include "cli/command.h"
+#include "cli/flag_checks.h"
 #include "cli/lease_step.h"
 #include "cli/pipeline.h"
 #include "ops/rolling/rolling.h"
@@ -126,7 +127,10 @@ int RollingCommand::Finish(const WaveReport& report) const {
 }  // namespace
 
 void AddRollingOptions(po::options_description* d, RollingRequest* r) {
-  d->add_options()("failure-budget", po::value(&r->failure_budget)->value_name("N"),
+  d->add_options()("failure-budget",
+                   po::value(&r->failure_budget)
+                       ->value_name("N")
+                       ->notifier(IntFlag("--failure-budget", 0, 1000000)),
                    "node failures tolerated over the whole run before nothing new starts "
                    "(default: the playbook's rolling.failure_budget, else 0)");
 }

@@ -9,6 +9,15 @@
 namespace shardctl::cli {
 namespace {
 
+// True when entries hold a run header: wave-based runs begin with one; recover runs, which share
+// the runs dir, do not.
+bool HasRunHeader(const std::vector<JournalEntry>& entries) {
+  for (const JournalEntry& e : entries) {
+    if (e.shard < 0 && e.step == Step::kRun && e.outcome == Outcome::kHeader) return true;
+  }
+  return false;
+}
+
 Result<RunJournal> Load(const std::string& path) {
   auto entries = ReadJournal(path);
   if (!entries.ok()) return entries.status();
@@ -38,8 +47,17 @@ Result<RunJournal> LoadRollingRun(const std::string& state_dir, const std::strin
   }
   std::sort(paths.rbegin(), paths.rend());  // run ids sort by start time
   for (const std::string& path : paths) {
-    auto run = Load(path);
-    if (run.ok() && (finished_too || !run->finished)) return run;
+    // A journal that cannot be read might be the unfinished run: say so rather than pass it by.
+    auto entries = ReadJournal(path);
+    if (!entries.ok()) {
+      return Status::Invalid(
+          "cannot tell whether a run is unfinished: " + entries.status().message() +
+          " (repair or move that journal, or name the run to use)");
+    }
+    if (!HasRunHeader(*entries)) continue;
+    auto run = ReadRunJournal(*entries);
+    if (!run.ok()) return run.status().Annotate(path + ": ");
+    if (finished_too || !run->finished) return run;
   }
   return Status::NotFound(std::string("no ") + (finished_too ? "" : "unfinished ") +
                           "rolling-restart run in " + state_dir + "/runs");

@@ -11,7 +11,8 @@
 namespace shardctl::cli {
 
 /// Reads STATE_DIR/runs/RUN_ID.jsonl. An empty run_id picks the newest rolling run that did
-/// not finish (resume) or, with finished_too, the newest rolling run at all (retry).
+/// not finish (resume) or, with finished_too, the newest rolling run at all (retry); a journal
+/// met on the way that cannot be read is an error naming its file and line, never skipped.
 Result<RunJournal> LoadRollingRun(const std::string& state_dir, const std::string& run_id,
                                   bool finished_too);
 

@@ -1,6 +1,9 @@
 #include "consensus/node_status.h"
 
+#include <cmath>
 #include <nlohmann/json.hpp>
+
+#include "model/json_text.h"
 
 namespace shardctl {
 namespace {
@@ -18,8 +21,13 @@ const json* At(const json& doc, const std::string& pointer) {
 
 /// A number, a decimal string or a "0x" hex string (RPCs disagree on which).
 std::optional<int64_t> AsInteger(const json& v) {
+  if (v.is_number_unsigned() && v.get<uint64_t>() > uint64_t{INT64_MAX}) return std::nullopt;
   if (v.is_number_integer()) return v.get<int64_t>();
-  if (v.is_number_float()) return static_cast<int64_t>(v.get<double>());
+  if (v.is_number_float()) {
+    double d = v.get<double>();  // in range before the cast: out of range is undefined
+    if (!(d >= -9.2e18 && d <= 9.2e18)) return std::nullopt;
+    return static_cast<int64_t>(d);
+  }
   if (!v.is_string()) return std::nullopt;
   const std::string& s = v.get_ref<const std::string&>();
   if (s.empty()) return std::nullopt;
@@ -36,7 +44,7 @@ std::optional<int64_t> AsInteger(const json& v) {
 
 Status Missing(const std::string& pointer, const char* expected, const json* found) {
   return Status::Failed("probe output " + pointer + ": expected " + expected + ", found " +
-                        (found == nullptr ? "nothing" : found->dump().substr(0, 40)));
+                        (found == nullptr ? "nothing" : ToJsonText(*found).substr(0, 40)));
 }
 
 Status ReadOptionalInt(const json& doc, const std::string& pointer, std::optional<int64_t>* out) {
@@ -50,11 +58,12 @@ Status ReadOptionalInt(const json& doc, const std::string& pointer, std::optiona
 }  // namespace
 
 Result<ProbeFields> ParseProbeOutput(const std::string& output, const ProbeMap& map) {
-  json doc = json::parse(output, nullptr, /*allow_exceptions=*/false);
-  if (doc.is_discarded()) {
+  auto parsed = ParseJsonText(output, "probe output");
+  if (!parsed.ok()) {
     std::string head = output.substr(0, 60);
     return Status::Failed("probe output is not JSON: \"" + head + "\"");
   }
+  const json& doc = *parsed;
   ProbeFields f;
   const json* height = At(doc, map.height);
   std::optional<int64_t> h = height ? AsInteger(*height) : std::nullopt;

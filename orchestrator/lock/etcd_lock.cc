@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "model/json_text.h"
+
 namespace shardctl {
 
 std::string EtcdLockKey(const EtcdLockConfig& cfg, const std::string& network) {
@@ -13,16 +15,17 @@ std::string EncodeEtcdHolder(const LeaseHolder& h) {
                       {"operator", h.operator_name},
                       {"command", h.command},
                       {"start_unix_s", h.start_unix_s}};
-  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  return ToJsonText(j);
 }
 
 LeaseHolder DecodeEtcdHolder(const std::string& value) {
   LeaseHolder h;
-  auto j = nlohmann::json::parse(value, nullptr, /*allow_exceptions=*/false);
-  if (!j.is_object()) {
+  auto parsed = ParseJsonText(value, "etcd lock value");
+  if (!parsed.ok() || !parsed->is_object()) {
     h.run_id = "(not a shardctl value)";
     return h;
   }
+  const nlohmann::json& j = *parsed;
   auto str = [&](const char* k) {
     return j.contains(k) && j[k].is_string() ? j[k].get<std::string>() : std::string();
   };

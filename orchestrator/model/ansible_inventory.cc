@@ -1,10 +1,11 @@
 #include "model/ansible_inventory.h"
 
-#include <fstream>
 #include <map>
 #include <regex>
 #include <set>
 #include <sstream>
+
+#include "base/read_file.h"
 
 namespace shardctl {
 namespace {
@@ -153,11 +154,9 @@ json BuildJson(std::vector<NodeDraft>& drafts) {
 }  // namespace
 
 Result<AnsibleTree> ReadAnsibleFile(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) return Status::NotFound(path + ": cannot read Ansible inventory");
-  std::stringstream ss;
-  ss << in.rdbuf();
-  std::string text = ss.str();
+  auto read = ReadRegularFile(path);
+  if (!read.ok()) return read.status();
+  const std::string& text = *read;
   auto ends = [&](const std::string& suffix) {
     return path.size() >= suffix.size() &&
            path.compare(path.size() - suffix.size(), suffix.size(), suffix) == 0;

@@ -8,6 +8,7 @@
 
 #include "base/text.h"
 #include "model/json_reader.h"
+#include "model/network_name.h"
 #include "model/ssh_config.h"
 
 namespace shardctl {
@@ -285,6 +286,7 @@ Result<Inventory> ParseInventory(const nlohmann::json& j, const std::string& pat
   if (root.Has("network")) {
     auto net = root["network"].String();
     if (!net.ok()) return net.status();
+    SHARDCTL_RETURN_IF_ERROR(CheckNetworkName(*net).Annotate(root["network"].Where() + ": "));
     inv.network = *net;
   }
   SHARDCTL_RETURN_IF_ERROR(ReadLock(root, &inv));

@@ -1,47 +1,13 @@
 #include "model/json_reader.h"
 
-#include <cerrno>
-#include <cstring>
-#include <fstream>
 #include <sstream>
 
 namespace shardctl {
-namespace {
-
-std::string EscapePointerToken(const std::string& key) {
-  std::string out;
-  for (char c : key) {
-    if (c == '~') {
-      out += "~0";
-    } else if (c == '/') {
-      out += "~1";
-    } else {
-      out += c;
-    }
-  }
-  return out;
-}
-
-// Line and column of byte offset `pos` in text (1-based).
-std::string LineCol(const std::string& text, size_t pos) {
-  size_t line = 1, col = 1;
-  for (size_t i = 0; i < pos && i < text.size(); ++i) {
-    if (text[i] == '\n') {
-      ++line;
-      col = 1;
-    } else {
-      ++col;
-    }
-  }
-  return std::to_string(line) + ":" + std::to_string(col);
-}
-
-}  // namespace
 
 std::string JsonAt::Where() const { return file_ + ":" + (pointer_.empty() ? "/" : pointer_); }
 
 JsonAt JsonAt::operator[](const std::string& key) const {
-  return JsonAt(value_->at(key), file_, pointer_ + "/" + EscapePointerToken(key));
+  return JsonAt(value_->at(key), file_, pointer_ + "/" + JsonPointerToken(key));
 }
 
 JsonAt JsonAt::operator[](size_t index) const {
@@ -113,7 +79,7 @@ Result<bool> JsonAt::Bool() const {
 Result<std::string> JsonAt::Scalar() const {
   if (value_->is_string()) return value_->get<std::string>();
   if (value_->is_number_integer()) return std::to_string(value_->get<int64_t>());
-  if (value_->is_number()) return value_->dump();
+  if (value_->is_number()) return ToJsonText(*value_);
   return Expected("a string or a number");
 }
 
@@ -126,24 +92,10 @@ std::string DescribeJson(const nlohmann::json& v) {
     case nlohmann::json::value_t::array:
       return "an array";
     default: {
-      std::string s = v.dump();
+      std::string s = ToJsonText(v);
       if (s.size() > 60) s = s.substr(0, 57) + "...";
       return s;
     }
-  }
-}
-
-Result<nlohmann::json> ReadJsonFile(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) return Status::Invalid(path + ": cannot read: " + std::strerror(errno));
-  std::stringstream ss;
-  ss << in.rdbuf();
-  std::string text = ss.str();
-  try {
-    return nlohmann::json::parse(text);
-  } catch (const nlohmann::json::parse_error& e) {
-    return Status::Invalid(path + ":" + LineCol(text, e.byte > 0 ? e.byte - 1 : 0) +
-                           ": not valid JSON: " + e.what());
   }
 }
 

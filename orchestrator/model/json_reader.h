@@ -7,6 +7,7 @@
 #include <string>
 
 #include "base/status.h"
+#include "model/json_text.h"
 
 namespace shardctl {
 
@@ -48,9 +49,6 @@ class JsonAt {
   std::string file_;
   std::string pointer_;
 };
-
-/// Reads and parses a JSON file; parse errors carry line and column.
-Result<nlohmann::json> ReadJsonFile(const std::string& path);
 
 /// A short human rendering of a JSON value for error messages ("\"abc\"", "an object", "null").
 std::string DescribeJson(const nlohmann::json& v);

@@ -70,18 +70,20 @@ class ObjectReader {
     *out = v->get<double>();
   }
 
-  /// A duration in seconds (fractions allowed), stored as milliseconds; must be > 0.
+  /// A duration in seconds (fractions allowed), stored as milliseconds; at least 1 ms (a
+  /// smaller one would round to 0 and make a poll loop spin).
   void Seconds(const std::string& key, Duration* out, double max_s = 86400) {
     double s = -1;
     const json* v = Get(key, false);
     if (v == nullptr) return;
-    if (!v->is_number() || (s = v->get<double>()) <= 0 || s > max_s) {
-      return Fail(Path(key), "seconds, a number above 0 and at most " + Num(max_s), Found(*v));
+    if (!v->is_number() || (s = v->get<double>()) < 0.001 || s > max_s) {
+      return Fail(Path(key), "seconds, a number from 0.001 to " + Num(max_s), Found(*v));
     }
     *out = Duration(static_cast<int64_t>(std::llround(s * 1000)));
   }
 
-  void IntList(const std::string& key, std::vector<int>* out, bool allow_empty) {
+  void IntList(const std::string& key, std::vector<int>* out, bool allow_empty,
+               int64_t max = 1000000) {
     const json* v = Get(key, false);
     if (v == nullptr) return;
     if (!v->is_array() || (!allow_empty && v->empty())) {
@@ -91,8 +93,8 @@ class ObjectReader {
     std::vector<int> list;
     for (size_t i = 0; i < v->size(); ++i) {
       const json& e = (*v)[i];
-      if (!e.is_number_integer() || e.get<int64_t>() < 0 || e.get<int64_t>() > 1000000) {
-        return Fail(Path(key) + "/" + std::to_string(i), "an integer >= 0", Found(e));
+      if (!e.is_number_integer() || e.get<int64_t>() < 0 || e.get<int64_t>() > max) {
+        return Fail(Path(key) + "/" + std::to_string(i), Range("an integer", 0, max), Found(e));
       }
       list.push_back(e.get<int>());
     }
@@ -247,8 +249,8 @@ void ReadTimeouts(ObjectReader r, Timeouts* t) {
 }
 
 void ReadExitCodes(ObjectReader r, Playbook* pb) {
-  r.IntList("running", &pb->running_codes, false);
-  r.IntList("stopped", &pb->stopped_codes, false);
+  r.IntList("running", &pb->running_codes, false, 255);  // a shell exit status is 0..255
+  r.IntList("stopped", &pb->stopped_codes, false, 255);
   r.Finish();
   for (int code : pb->running_codes) {
     if (std::count(pb->stopped_codes.begin(), pb->stopped_codes.end(), code) > 0) {

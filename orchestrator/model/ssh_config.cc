@@ -7,9 +7,9 @@
 
 #include <algorithm>
 #include <cctype>
-#include <fstream>
 #include <sstream>
 
+#include "base/read_file.h"
 #include "model/inventory.h"
 
 namespace shardctl {
@@ -109,11 +109,9 @@ bool SshHostMatches(const std::vector<std::string>& patterns, const std::string&
 }
 
 Result<SshConfig> SshConfig::Load(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) return Status::NotFound(path + ": cannot read ssh_config file");
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return Parse(ss.str(), path);
+  auto text = ReadRegularFile(path);
+  if (!text.ok()) return text.status();
+  return Parse(*text, path);
 }
 
 Result<SshConfig> SshConfig::Parse(const std::string& text, const std::string& path) {
@@ -161,12 +159,10 @@ Status SshConfig::Include(const std::string& arg, const std::string& path, int l
   globfree(&g);
   Block current = blocks_.back();
   for (const std::string& f : files) {
-    std::ifstream in(f);
-    if (!in) return Status::NotFound(where + "cannot read included file " + f);
-    std::stringstream ss;
-    ss << in.rdbuf();
+    auto text = ReadRegularFile(f);
+    if (!text.ok()) return text.status().Annotate(where + "Include: ");
     blocks_.push_back(Block{current.patterns, current.never, {}});
-    SHARDCTL_RETURN_IF_ERROR(ParseInto(ss.str(), f, depth + 1));
+    SHARDCTL_RETURN_IF_ERROR(ParseInto(*text, f, depth + 1));
   }
   // Lines after the Include still belong to the block it appeared in.
   blocks_.push_back(Block{current.patterns, current.never, {}});

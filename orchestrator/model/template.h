@@ -13,7 +13,9 @@ namespace shardctl {
 
 /// Names of the {{name}} placeholders in tmpl, in order of appearance (repeats kept).
 /// Whitespace inside the braces is ignored. An unclosed "{{" or an empty or malformed name
-/// (allowed: letters, digits, '_', '.', '-') is an error saying where in the template.
+/// (allowed: letters, digits, '_', '.', '-') is an error saying where in the template, and so
+/// is a placeholder inside the template's own single or double quotes or after a backslash
+/// (the value's quoting would be undone there).
 Result<std::vector<std::string>> TemplateVars(std::string_view tmpl);
 
 /// Replaces every {{name}} by ShellQuote(vars.at(name)). A name missing from vars is an error

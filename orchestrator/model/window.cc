@@ -97,6 +97,9 @@ Result<MaintenanceWindow> ParseWindow(const JsonAt& at) {
   if (at.Has("days")) {
     JsonAt days = at["days"];
     SHARDCTL_RETURN_IF_ERROR(days.RequireArray());
+    // An empty list would mean "every day" silently; leave "days" out for that.
+    if (days.value().empty())
+      return days.Expected("at least one day (omit \"days\" for every day)");
     for (size_t i = 0; i < days.value().size(); ++i) {
       auto name = days[i].String();
       int found = -1;

@@ -1,6 +1,7 @@
 #include "run/journal.h"
 
 #include <fcntl.h>
+#include <pwd.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -9,11 +10,13 @@
 #include <cstring>
 #include <ctime>
 #include <filesystem>
-#include <fstream>
 #include <nlohmann/json.hpp>
 #include <random>
+#include <sstream>
 
+#include "base/read_file.h"
 #include "base/text.h"
+#include "model/json_text.h"
 
 namespace shardctl {
 namespace {
@@ -74,12 +77,13 @@ std::string JournalLine(const JournalEntry& e) {
   j["shard"] = e.shard < 0 ? json(nullptr) : json(e.shard);
   j["node"] = e.node.empty() ? json(nullptr) : json(e.node);
   j["detail"] = e.detail;
-  return j.dump(-1, ' ', false, json::error_handler_t::replace);
+  return ToJsonText(j);
 }
 
 Result<JournalEntry> ParseJournalLine(const std::string& line, const std::string& where) {
-  json j = json::parse(line, nullptr, /*allow_exceptions=*/false);
-  if (j.is_discarded()) return Status::Invalid(where + ": not a JSON line");
+  auto parsed = ParseJsonText(line, where);
+  if (!parsed.ok()) return Status::Invalid(where + ": not a JSON line");
+  const json& j = *parsed;
   if (!j.is_object()) return Status::Invalid(where + ": expected a JSON object");
   JournalEntry e;
   if (!j.contains("unix_ms") || !j["unix_ms"].is_number_integer()) {
@@ -108,7 +112,13 @@ std::string DefaultStateDir() {
   const char* xdg = std::getenv("XDG_STATE_HOME");
   if (xdg != nullptr && xdg[0] == '/') return std::string(xdg) + "/shardctl";
   const char* home = std::getenv("HOME");
-  return std::string(home != nullptr ? home : ".") + "/.local/state/shardctl";
+  std::string h = home != nullptr ? home : "";
+  if (h.empty() || h[0] != '/') {  // never relative to the current directory
+    const passwd* pw = getpwuid(getuid());
+    h = pw != nullptr && pw->pw_dir != nullptr ? pw->pw_dir : "";
+  }
+  if (h.empty() || h[0] != '/') return "";
+  return h + "/.local/state/shardctl";
 }
 
 std::string JournalPath(const std::string& state_dir, const std::string& run_id) {
@@ -173,9 +183,15 @@ std::string Journal::failure() const {
 }
 
 Result<std::vector<JournalEntry>> ReadJournal(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) return Status::NotFound("cannot open journal " + path);
+  auto text = ReadRegularFile(path, kMaxJournalBytes);
+  if (!text.ok()) return text.status();
+  return ParseJournalText(*text, path);
+}
+
+Result<std::vector<JournalEntry>> ParseJournalText(const std::string& text,
+                                                   const std::string& path) {
   std::vector<std::string> lines;
+  std::istringstream in(text);
   for (std::string line; std::getline(in, line);) lines.push_back(line);
   std::vector<JournalEntry> entries;
   for (size_t i = 0; i < lines.size(); ++i) {

@@ -41,7 +41,8 @@ Result<JournalEntry> ParseJournalLine(const std::string& line, const std::string
 
 /// "20240501T031245Z-3fa9c1": sortable UTC time plus a random suffix.
 std::string NewRunId(int64_t unix_ms);
-/// $XDG_STATE_HOME/shardctl, else $HOME/.local/state/shardctl.
+/// $XDG_STATE_HOME/shardctl (if absolute), else HOME/.local/state/shardctl where HOME is $HOME
+/// if absolute, else the user's home in the password database; "" when none is absolute.
 std::string DefaultStateDir();
 /// STATE_DIR/runs/RUN_ID.jsonl
 std::string JournalPath(const std::string& state_dir, const std::string& run_id);
@@ -85,8 +86,14 @@ class Journal {
   std::string failure_;    // GUARDED_BY(mu_)
 };
 
-/// Reads a journal back. A torn last line (crash mid-write) is skipped; any other bad line is
-/// an error naming FILE:LINE.
+/// The largest journal ReadJournal accepts (64 MiB, ~300,000 lines).
+inline constexpr size_t kMaxJournalBytes = size_t{64} << 20;
+
+/// Reads a journal back (a regular file of at most kMaxJournalBytes). A torn last line (crash
+/// mid-write) is skipped; any other bad line is an error naming FILE:LINE.
 Result<std::vector<JournalEntry>> ReadJournal(const std::string& path);
+/// ReadJournal on text already read; path is only used in messages.
+Result<std::vector<JournalEntry>> ParseJournalText(const std::string& text,
+                                                   const std::string& path);
 
 }  // namespace shardctl

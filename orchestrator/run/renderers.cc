@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "base/terminal_text.h"
 #include "base/text.h"
+#include "model/json_text.h"
 
 namespace shardctl {
 namespace {
@@ -20,7 +22,7 @@ std::string Line(const Event& e) {
   else if (!e.message.empty())
     s += " " + e.message;
   if (e.kind == Event::Kind::kShardDone) s += " (" + FormatDuration(e.elapsed) + ")";
-  return s;
+  return SanitizeForTerminal(s);  // messages carry node output
 }
 
 std::string Cut(const std::string& s, size_t n) {
@@ -36,7 +38,7 @@ void PlainRenderer::OnEvent(const Event& e) {
 }
 
 void JsonEventRenderer::OnEvent(const Event& e) {
-  out_ << EventToJson(e).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+  out_ << ToJsonText(EventToJson(e)) << "\n";
   out_.flush();
 }
 
@@ -74,7 +76,7 @@ std::vector<std::string> LiveRenderer::Rows() const {
     std::snprintf(buf, sizeof buf, "%5d  %-15s  %3d  %6s  %2s/%-3d  %8s  ", id, r.phase.c_str(),
                   r.round, r.height < 0 ? "?" : std::to_string(r.height).c_str(), up.c_str(),
                   r.nodes_total, FormatDuration(r.elapsed).c_str());
-    lines.push_back(buf + Cut(r.message, 60));
+    lines.push_back(buf + Cut(SanitizeForTerminal(r.message, /*keep_newlines=*/false), 60));
   }
   return lines;
 }

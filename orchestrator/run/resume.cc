@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "model/json_text.h"
+
 namespace shardctl {
 
 std::string RunHeaderToJson(const RunHeader& h) {
@@ -14,11 +16,13 @@ std::string RunHeaderToJson(const RunHeader& h) {
                       {"known_hosts", h.known_hosts},
                       {"accept_new_host_keys", h.accept_new_host_keys},
                       {"retry_of", h.retry_of}};
-  return j.dump();
+  return ToJsonText(j);
 }
 
 Result<RunHeader> RunHeaderFromJson(const std::string& text) {
-  auto j = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+  auto parsed = ParseJsonText(text, "run header");
+  if (!parsed.ok()) return parsed.status();
+  const nlohmann::json& j = *parsed;
   if (!j.is_object()) return Status::Invalid("run header is not a JSON object");
   RunHeader h;
   try {

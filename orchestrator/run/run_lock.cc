@@ -10,6 +10,9 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
+#include "model/json_text.h"
+#include "model/network_name.h"
+
 namespace shardctl {
 namespace {
 
@@ -18,20 +21,28 @@ std::string ReadAll(int fd) {
   char buf[4096];
   lseek(fd, 0, SEEK_SET);
   ssize_t n;
-  while ((n = read(fd, buf, sizeof buf)) > 0) out.append(buf, static_cast<size_t>(n));
+  // A lock file holds one short line; more is not ours and is not read.
+  while (out.size() < 65536 && (n = read(fd, buf, sizeof buf)) > 0) {
+    out.append(buf, static_cast<size_t>(n));
+  }
   return out;
 }
 
 LockHolder ParseHolder(const std::string& text) {
   LockHolder h;
-  auto j = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
-  if (!j.is_object()) return h;
-  h.run_id = j.value("run_id", "");
-  h.pid = j.value("pid", 0);
-  h.host = j.value("host", "");
-  h.user = j.value("user", "");
-  h.command = j.value("command", "");
-  h.since_unix_ms = j.value("since_unix_ms", int64_t{0});
+  auto parsed = ParseJsonText(text, "lock file");
+  if (!parsed.ok() || !parsed->is_object()) return h;
+  const nlohmann::json& j = *parsed;
+  try {  // a hand-edited lock with wrong types describes an unknown holder, never aborts
+    h.run_id = j.value("run_id", "");
+    h.pid = j.value("pid", 0);
+    h.host = j.value("host", "");
+    h.user = j.value("user", "");
+    h.command = j.value("command", "");
+    h.since_unix_ms = j.value("since_unix_ms", int64_t{0});
+  } catch (const nlohmann::json::exception&) {
+    return LockHolder{};
+  }
   return h;
 }
 
@@ -39,7 +50,7 @@ Status WriteHolder(int fd, const LockHolder& me) {
   nlohmann::json j = {{"run_id", me.run_id},   {"pid", me.pid},
                       {"host", me.host},       {"user", me.user},
                       {"command", me.command}, {"since_unix_ms", me.since_unix_ms}};
-  std::string text = j.dump() + "\n";
+  std::string text = ToJsonText(j) + "\n";
   if (ftruncate(fd, 0) != 0 || pwrite(fd, text.data(), text.size(), 0) != ssize_t(text.size()) ||
       fsync(fd) != 0) {
     return Status::Io(std::string("cannot write lock file: ") + std::strerror(errno));
@@ -63,6 +74,9 @@ std::string DescribeHolder(const LockHolder& h) {
 Result<std::unique_ptr<RunLock>> RunLock::Acquire(const std::string& state_dir,
                                                   const std::string& network, const LockHolder& me,
                                                   std::string* took_over_from) {
+  if (!network.empty()) {
+    SHARDCTL_RETURN_IF_ERROR(CheckNetworkName(network).Annotate("network: "));
+  }
   std::error_code ec;
   std::filesystem::create_directories(state_dir, ec);
   std::string path = state_dir + "/" + (network.empty() ? "default" : network) + ".lock";

@@ -142,6 +142,8 @@ ExecResult FakeTransport::Failure(ExecResult::Outcome outcome, std::string detai
   ExecResult r;
   r.outcome = outcome;
   r.detail = std::move(detail);
+  // Like SshTransport with a cooperating node: a timed-out command was killed there.
+  r.remote_killed = outcome == ExecResult::Outcome::kTimedOut;
   return r;
 }
 

@@ -60,6 +60,7 @@ class FakeTransport : public Transport {
   static ExecResult Exited(int code, std::string out = "", std::string err = "");
   static ExecResult Ok(std::string out = "") { return Exited(0, std::move(out)); }
   static ExecResult Signaled(std::string signal);
+  /// kTimedOut results have remote_killed set, as a node running the wrapper reports them.
   static ExecResult Failure(ExecResult::Outcome outcome, std::string detail);
 
  private:

@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <chrono>
 
+#include "transport/remote_wrapper.h"
+
 namespace shardctl {
 
 namespace {
@@ -13,6 +15,9 @@ constexpr Duration kPollSlice{100};  // how often a waiting command looks at can
 // After the exit status, how long a background process may keep stdout/stderr open before we
 // stop reading (OpenSSH's client would wait for it forever).
 constexpr Duration kEofGrace{2000};
+// After EOF at the deadline, how long to wait for the node to confirm the kill (TERM, and KILL
+// kRemoteKillAfter later).
+constexpr Duration kKillConfirmWait = kRemoteKillAfter + Duration(2000);
 
 /// Exit information delivered by libssh callbacks while packets are processed.
 struct ExitInfo {
@@ -131,10 +136,11 @@ class RunningCommand {
     r->detail = std::string("connection lost while the command ran: ") + ssh_get_error(session_);
     return std::move(*r);
   }
-  void Abort() {
-    ssh_channel_request_send_signal(channel_, "KILL");
-    ssh_channel_close(channel_);
+  /// EOF on the command's stdin: the node's wrapper kills the command's process group.
+  void AskNodeToKill() {
+    if (ssh_channel_is_open(channel_)) ssh_channel_send_eof(channel_);
   }
+  ExecResult TimedOut(ExecResult* r) const;
 
   ssh_session session_;
   ssh_channel channel_ = nullptr;
@@ -142,7 +148,24 @@ class RunningCommand {
   ssh_channel_callbacks_struct callbacks_{};
   bool callbacks_set_ = false;
   ExitInfo exit_;
+  bool killing_ = false;  // the deadline passed and the node was asked to kill the command
 };
+
+ExecResult RunningCommand::TimedOut(ExecResult* r) const {
+  r->outcome = ExecResult::Outcome::kTimedOut;
+  r->remote_killed = Exited();
+  if (r->remote_killed) {
+    r->detail = "the node killed the command's process group (" +
+                (exit_.has_signal ? "signal " + exit_.signal
+                                  : "exit status " + std::to_string(exit_.status)) +
+                ")";
+  } else {
+    r->detail = "asked the node to kill the command's process group; it did not confirm within " +
+                std::to_string(kKillConfirmWait.count() / 1000) +
+                "s, so it may still be running there";
+  }
+  return std::move(*r);
+}
 
 ExecResult RunningCommand::Wait(const ExecOptions& options, TimePoint deadline,
                                 bool* session_broken) {
@@ -163,17 +186,20 @@ ExecResult RunningCommand::Wait(const ExecOptions& options, TimePoint deadline,
       break;
     }
     if (options.cancel != nullptr && options.cancel->cancelled()) {
-      Abort();
+      AskNodeToKill();
+      ssh_channel_close(channel_);
       r.outcome = ExecResult::Outcome::kCancelled;
-      r.detail = "command cancelled; channel closed";
+      r.detail = "command cancelled; the node kills it as its channel closes";
       return r;
     }
     TimePoint now = SteadyNow();
-    if (now >= deadline) {
-      Abort();
-      r.outcome = ExecResult::Outcome::kTimedOut;
-      r.detail = "sent KILL and closed the channel";
-      return r;
+    if (now >= deadline && !killing_) {
+      AskNodeToKill();
+      killing_ = true;
+      deadline = now + kKillConfirmWait;
+    } else if (now >= deadline) {
+      ssh_channel_close(channel_);
+      return TimedOut(&r);
     }
     int wait_ms = static_cast<int>(std::min(deadline - now, kPollSlice).count());
     if (ssh_event_dopoll(event_, std::max(wait_ms, 1)) == SSH_ERROR) {
@@ -181,6 +207,7 @@ ExecResult RunningCommand::Wait(const ExecOptions& options, TimePoint deadline,
     }
   }
   if (ssh_is_connected(session_) == 0) *session_broken = true;
+  if (killing_) return TimedOut(&r);
   if (exit_.has_signal) {
     r.outcome = ExecResult::Outcome::kSignaled;
     r.signal = exit_.signal;

@@ -13,8 +13,11 @@ namespace shardctl {
 /// stderr together until both reach EOF and the exit status or exit signal is in, sleeping in
 /// poll(2) (via ssh_event) while nothing arrives: no spinning. Each stream keeps its first
 /// options.max_output_bytes; the rest is read and dropped so the remote never blocks on a full
-/// window. At deadline the command is sent KILL and its channel closed (kTimedOut); when
-/// options.cancel is set likewise (kCancelled), checked at least every 100 ms.
+/// window. command should come from WrapRemoteCommand (transport/remote_wrapper.h): at the
+/// deadline stdin gets EOF, which makes the node kill the command's process group; the call then
+/// waits up to kKillConfirmWait for its exit (kTimedOut, remote_killed set when it came) and
+/// closes the channel. When options.cancel is set (checked at least every 100 ms) stdin gets EOF
+/// and the channel is closed at once (kCancelled): the node kills the group on that EOF.
 /// *not_started is set when the failure happened before the command could have run (channel
 /// open or exec request refused), so the caller may safely retry on a fresh session.
 /// *session_broken is set when the session must not be reused (connection lost).

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <thread>
 
+#include "transport/remote_wrapper.h"
 #include "transport/ssh_channel_exec.h"
 #include "transport/ssh_connect.h"
 
@@ -97,7 +98,8 @@ ExecResult SshTransport::ExecLocked(NodeSession& ns, const Node& node, const std
     SetSessionTimeout(ns.session, std::min(left, options_.connect_timeout));
     bool not_started = false;
     bool broken = false;
-    ExecResult r = ExecOnSession(ns.session, command, options, *deadline, &not_started, &broken);
+    ExecResult r = ExecOnSession(ns.session, WrapRemoteCommand(command, left), options, *deadline,
+                                 &not_started, &broken);
     if (broken) Drop(ns);
     if (not_started && may_retry) {
       may_retry = false;  // the kept session had died: reconnect once and try again

@@ -21,7 +21,7 @@ struct ExecResult {
   enum class Outcome {
     kExited,       // exit_code is valid (0 or not)
     kSignaled,     // signal holds the name ("KILL")
-    kTimedOut,     // the command outlived options.timeout; its channel was closed
+    kTimedOut,     // the command outlived options.timeout; see remote_killed
     kUnreachable,  // could not connect (refused, no route, connect timeout)
     kAuthFailed,
     kHostKeyRejected,  // unknown or changed host key; detail holds the SHA256 fingerprint
@@ -37,6 +37,10 @@ struct ExecResult {
   bool out_truncated = false;
   bool err_truncated = false;
   Duration duration{0};
+  /// kTimedOut / kCancelled: true only when the node confirmed that the command's process
+  /// group was killed (its exit arrived after the kill was asked for); false means it may
+  /// still be running there.
+  bool remote_killed = false;
   std::string detail;  // human-readable reason when outcome is not kExited
 
   bool ok() const { return outcome == Outcome::kExited && exit_code == 0; }

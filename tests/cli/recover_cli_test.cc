@@ -254,5 +254,20 @@ TEST(RecoverCliTest, ResumeAndRetryNameWhatIsMissing) {
   EXPECT_NE(out.find("no run 20990101T000000Z-000000"), std::string::npos) << out;
 }
 
+TEST(RecoverCliTest, ResumeReportsACorruptJournalInsteadOfSkippingIt) {
+  TempDir dir;
+  const std::string state = dir.path() + "/state";
+  fs::create_directories(state + "/runs");
+  const std::string journal =
+      dir.WriteFile("state/runs/20990101T000000Z-aaaaaa.jsonl",
+                    "{\"unix_ms\":1,\"run\":\"r\",\"step\":\"run\",\"outcome\":\"begin\"}\n"
+                    "{not json\n"
+                    "{\"unix_ms\":2,\"run\":\"r\",\"step\":\"run\",\"outcome\":\"begin\"}\n");
+  std::string out;
+  EXPECT_EQ(RunNoTty({"resume", "--yes", "--state-dir", state}, &out), 2);
+  EXPECT_NE(out.find(journal + ":2"), std::string::npos) << out;
+  EXPECT_EQ(out.find("no unfinished"), std::string::npos) << out;
+}
+
 }  // namespace
 }  // namespace shardctl::testing

@@ -46,6 +46,22 @@ TEST(PlaybookTest, ShippedPlaybooksParse) {
   EXPECT_EQ(etcd->quorum.Required(3), 2);  // Raft: a 3-member cluster survives one member down
 }
 
+TEST(PlaybookTest, NonsenseNumbersAreRefused) {
+  json j = Minimal();
+  j["is_running_exit_codes"] = {{"running", {0}}, {"stopped", {300}}};
+  EXPECT_EQ(Error(j),
+            "pb.json:/is_running_exit_codes/stopped/0: expected an integer from 0 to 255, found "
+            "300");
+  j = Minimal();
+  j["gate"] = {{"poll_interval_s", 1e-300}};
+  EXPECT_NE(Error(j).find("pb.json:/gate/poll_interval_s: expected seconds, a number from 0.001"),
+            std::string::npos)
+      << Error(j);
+  j = Minimal();
+  j["commands"]["stop"] = std::string("stop\0 now", 9);
+  EXPECT_TRUE(ParsePlaybook(j, "pb.json").ok()) << "NULs are refused when the file is read";
+}
+
 TEST(PlaybookTest, SecondsBecomeMilliseconds) {
   json j = Minimal();
   j["gate"] = {{"within_s", 1.5}, {"poll_interval_s", 0.25}};
@@ -76,7 +92,7 @@ TEST(PlaybookTest, WrongTypesSayWhatWasFound) {
   json j = Minimal();
   j["gate"] = {{"within_s", "30"}};
   EXPECT_EQ(Error(j),
-            "pb.json:/gate/within_s: expected seconds, a number above 0 and at most 86400, "
+            "pb.json:/gate/within_s: expected seconds, a number from 0.001 to 86400, "
             "found \"30\"");
   j = Minimal();
   j["escalation"] = {{"max_shard_restarts", 0}};
@@ -100,6 +116,13 @@ TEST(PlaybookTest, BadTemplateAndPointerAreCaught) {
   EXPECT_EQ(Error(j),
             "pb.json:/commands/stop: expected a command template, found unclosed \"{{\" at "
             "offset 0");
+  j = Minimal();
+  j["commands"]["stop"] = "echo \"{{dir}}\" >/dev/null; {{dir}}/ctl stop";
+  EXPECT_EQ(Error(j).rfind("pb.json:/commands/stop: expected a command template, found "
+                           "placeholder {{dir}} at offset 6 is inside double quotes",
+                           0),
+            0u)
+      << Error(j);
   j = Minimal();
   j["probe"]["height"] = "result/h";
   EXPECT_NE(Error(j).find("pb.json:/probe/height: expected a JSON pointer"), std::string::npos);

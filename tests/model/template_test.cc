@@ -40,6 +40,25 @@ TEST(TemplateTest, MalformedPlaceholdersAreErrors) {
   EXPECT_EQ(*names, (std::vector<std::string>{"a", "node.name", "a"}));
 }
 
+TEST(TemplateTest, PlaceholdersInsideTheAuthorsQuotesAreRefused) {
+  // Inside "..." the value's own quotes are literal: $(...) in it would run on the node.
+  auto dq = TemplateVars("echo \"{{v}}\" >/dev/null; probe");
+  ASSERT_FALSE(dq.ok());
+  EXPECT_EQ(dq.status().message().rfind("placeholder {{v}} at offset 6 is inside double quotes", 0),
+            0u)
+      << dq.status().message();
+  EXPECT_NE(TemplateVars("echo '{{v}}'").status().message().find("inside single quotes"),
+            std::string::npos);
+  EXPECT_NE(TemplateVars("echo \\{{v}}").status().message().find("after a backslash"),
+            std::string::npos);
+  EXPECT_FALSE(RenderTemplate("echo \"x {{v}}\"", {{"v", "$(touch /tmp/x)"}}).ok());
+  // Quotes that are closed, escaped, or of the other kind inside quotes do not count.
+  for (const char* ok : {"echo 'a' {{v}} \"b\" {{v}}", "echo \\\" {{v}}", "echo \"it's\" {{v}}",
+                         "curl -d '{\"a\":1}' :{{v}}", "echo \"\\\"\" {{v}}"}) {
+    EXPECT_TRUE(TemplateVars(ok).ok()) << ok << ": " << TemplateVars(ok).status().message();
+  }
+}
+
 TEST(TemplateTest, RenderCommandNamesTheNode) {
   Node n;
   n.name = "s1-b";

@@ -19,6 +19,15 @@ int64_t Utc(int day_offset, int hour, int minute) {
   return kTue20261124 + day_offset * 86400 + hour * 3600 + minute * 60;
 }
 
+TEST(WindowTest, AnEmptyDayListIsAnErrorNotEveryDay) {
+  json j = {{"days", json::array()}, {"start", "09:00"}, {"end", "17:00"}};
+  auto w = ParseWindow(JsonAt(j, "pb.json", "/window"));
+  ASSERT_FALSE(w.ok());
+  EXPECT_EQ(w.status().message(),
+            "pb.json:/window/days: expected at least one day (omit \"days\" for every day), found "
+            "an array");
+}
+
 TEST(WindowTest, SameDayWindowInUtc) {
   MaintenanceWindow w = Parse({{"days", {"Tue", "Wed"}}, {"start", "09:00"}, {"end", "17:00"}});
   EXPECT_FALSE(w.Contains(Utc(0, 8, 59)));

@@ -4,6 +4,7 @@
 // binaries replaced and a well-ordered journal; the shard-1 view-change trap detected by status
 // and cured by a whole-shard restart; bad input and dry runs that touch nothing.
 #include <gtest/gtest.h>
+#include <signal.h>
 
 #include <chrono>
 #include <filesystem>
@@ -328,6 +329,41 @@ TEST(RecoverSandbox, BadInputAndDryRunTouchNothingOnAHaltedShard) {
   EXPECT_EQ(Incarnations(sb), before) << "a node was started or stopped";
   int64_t still = 0;
   EXPECT_TRUE(sb.WaitForHalt(0, 1s, 5s, &still)) << "the halted shard moved: someone started nodes";
+}
+
+// Issue 11 item 8: SIGHUP and then SIGINT while recover is stopping a shard. The restart in
+// flight finishes (every node started again), the run exits 130 and says how to finish.
+TEST(RecoverSandbox, SignalsDuringTheStopPhaseLeaveNoNodeStoppedAndPrintTheNextCommand) {
+  Sandbox sb;
+  SandboxOptions opt;
+  opt.nodes = 4;
+  std::string err;
+  ASSERT_TRUE(sb.Up(opt, &err)) << err;
+  // A stop that takes a while, so both signals land while the shard's nodes are being stopped.
+  json pb = json::parse(ReadFile(SourceDir() + "/playbooks/sandbox.json"));
+  pb["commands"]["stop"] = pb["commands"]["stop"].get<std::string>() + "; sleep 2";
+  TempDir tmp;
+  const std::string slow_pb = tmp.WriteFile("slow-stop.json", pb.dump(2));
+  const std::string state = sb.dir() + "/state", out_file = sb.dir() + "/shardctl.out";
+  ShardctlProcess run({"recover", "-i", sb.inventory_path(), "-p", slow_pb, "--force", "--yes",
+                       "--state-dir", state},
+                      out_file);
+  auto stopping = [&] {
+    for (const json& j : JournalLines(state)) {
+      if (j["step"] == "stop" && j["outcome"] == "begin") return true;
+    }
+    return false;
+  };
+  ASSERT_TRUE(WaitFor(stopping, 60s, 20ms)) << ReadFile(out_file);
+  run.Signal(SIGHUP);
+  run.Signal(SIGINT);  // a second signal must not cut the restart short
+  EXPECT_EQ(run.Wait(180s), 130) << ReadFile(out_file);
+  const std::string said = ReadFile(out_file);
+  EXPECT_NE(said.find("Finish with: shardctl recover -i "), std::string::npos) << said;
+  EXPECT_NE(said.find("--state-dir " + state), std::string::npos) << said;
+  for (const SandboxNode& n : sb.nodes()) {
+    EXPECT_TRUE(sb.IsRunning(n.name)) << n.name << " was left stopped\n" << said;
+  }
 }
 
 }  // namespace

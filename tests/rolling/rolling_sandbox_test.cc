@@ -268,5 +268,38 @@ TEST(RollingSandbox, OutsideTheWindowIsRefusedUnlessOverriddenAndJournaled) {
   EXPECT_TRUE(outside) << "recover outside the window must be journaled as such";
 }
 
+// Issue 11 item 8: SIGHUP and then SIGINT while a wave is stopping its node. The wave finishes
+// (its node started again), the run exits 130 and prints the command that resumes it.
+TEST(RollingSandbox, SignalsMidWaveFinishTheWaveAndPrintTheResumeCommand) {
+  Sandbox sb;
+  SandboxOptions opt;
+  opt.nodes = 4;
+  std::string err;
+  ASSERT_TRUE(sb.Up(opt, &err)) << err;
+  json pb = json::parse(ReadFile(SourceDir() + "/playbooks/sandbox.json"));
+  pb["commands"]["stop"] = pb["commands"]["stop"].get<std::string>() + "; sleep 2";
+  TempDir tmp;
+  const std::string slow_pb = tmp.WriteFile("slow-stop.json", pb.dump(2));
+  const std::string state = sb.dir() + "/state", out_file = sb.dir() + "/shardctl.out";
+  ShardctlProcess run(
+      {"rolling-restart", "-i", sb.inventory_path(), "-p", slow_pb, "--yes", "--state-dir", state},
+      out_file);
+  auto stopping = [&] {
+    for (const json& j : JournalLines(state)) {
+      if (j["step"] == "stop" && j["outcome"] == "begin") return true;
+    }
+    return false;
+  };
+  ASSERT_TRUE(WaitFor(stopping, 60s, 20ms)) << ReadFile(out_file);
+  run.Signal(SIGHUP);
+  run.Signal(SIGINT);  // a second signal must not cut the wave short
+  EXPECT_EQ(run.Wait(180s), 130) << ReadFile(out_file);
+  const std::string said = ReadFile(out_file);
+  EXPECT_NE(said.find("Continue with: shardctl resume "), std::string::npos) << said;
+  for (const SandboxNode& n : sb.nodes()) {
+    EXPECT_TRUE(sb.IsRunning(n.name)) << n.name << " was left stopped\n" << said;
+  }
+}
+
 }  // namespace
 }  // namespace shardctl::testing

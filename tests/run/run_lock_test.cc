@@ -4,6 +4,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <filesystem>
+
 #include "support/test_util.h"
 
 namespace shardctl {
@@ -32,6 +34,22 @@ TEST(RunLockTest, SecondRunIsRefusedWithTheHolder) {
   auto third = RunLock::Acquire(dir.path() + "/state", "net", Me("run-4"), &took_over);
   EXPECT_TRUE(third.ok());
   EXPECT_EQ(took_over, "");  // released cleanly: nothing to take over
+}
+
+TEST(RunLockTest, TheLockStaysInTheStateDir) {
+  testing::TempDir dir;
+  auto escape = RunLock::Acquire(dir.path() + "/state", "../../x", Me("run-1"));
+  ASSERT_FALSE(escape.ok());
+  EXPECT_NE(escape.status().message().find("network: a network name is"), std::string::npos);
+  EXPECT_FALSE(std::filesystem::exists(dir.path() + "/x.lock"));
+}
+
+TEST(RunLockTest, AHandEditedLockFileWithWrongTypesDoesNotAbort) {
+  testing::TempDir dir;
+  dir.WriteFile("net.lock", R"({"run_id": 7, "pid": "x", "since_unix_ms": 1e400})");
+  std::string took_over;
+  auto lock = RunLock::Acquire(dir.path(), "net", Me("run-1"), &took_over);
+  EXPECT_TRUE(lock.ok()) << lock.status().message();
 }
 
 TEST(RunLockTest, LockOfADeadHolderIsTakenOverWithAMessage) {

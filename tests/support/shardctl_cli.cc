@@ -1,5 +1,10 @@
 #include "support/shardctl_cli.h"
 
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <filesystem>
 #include <sstream>
@@ -61,6 +66,41 @@ std::map<std::string, int> CountPerNode(const std::vector<json>& journal, const 
     }
   }
   return out;
+}
+
+ShardctlProcess::ShardctlProcess(const std::vector<std::string>& args,
+                                 const std::string& out_file) {
+  std::string bin = ShardctlBin();
+  std::vector<char*> argv = {bin.data()};
+  for (const std::string& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+  argv.push_back(nullptr);
+  pid_ = fork();
+  if (pid_ != 0) return;
+  int out = open(out_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  int null = open("/dev/null", O_RDONLY);
+  if (out < 0 || null < 0) _exit(127);
+  dup2(out, 1);
+  dup2(out, 2);
+  dup2(null, 0);
+  execv(bin.c_str(), argv.data());
+  _exit(127);
+}
+
+ShardctlProcess::~ShardctlProcess() {
+  if (pid_ <= 0 || reaped_) return;
+  kill(pid_, SIGKILL);
+  waitpid(pid_, nullptr, 0);
+}
+
+void ShardctlProcess::Signal(int sig) const {
+  if (pid_ > 0 && !reaped_) kill(pid_, sig);
+}
+
+int ShardctlProcess::Wait(std::chrono::milliseconds timeout) {
+  int status = 0;
+  if (!WaitFor([&] { return waitpid(pid_, &status, WNOHANG) == pid_; }, timeout)) return -1;
+  reaped_ = true;
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
 }  // namespace shardctl::testing

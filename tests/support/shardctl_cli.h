@@ -2,6 +2,7 @@
 // (JSON-lines output, journals), for the end-to-end tests.
 #pragma once
 
+#include <chrono>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -20,6 +21,23 @@ std::vector<nlohmann::json> JsonLines(const std::string& text);
 
 /// The last {"event":"report"} object's "report" in `-o json` output; null if absent.
 nlohmann::json FinalReport(const std::string& out);
+
+/// shardctl started in the background with stdin from /dev/null and stdout+stderr to out_file,
+/// for tests that signal it. The destructor SIGKILLs and reaps it if it is still running.
+class ShardctlProcess {
+ public:
+  ShardctlProcess(const std::vector<std::string>& args, const std::string& out_file);
+  ~ShardctlProcess();
+  ShardctlProcess(const ShardctlProcess&) = delete;
+  ShardctlProcess& operator=(const ShardctlProcess&) = delete;
+  void Signal(int sig) const;
+  /// The exit status (128 + N when killed by signal N), or -1 if it did not end within timeout.
+  int Wait(std::chrono::milliseconds timeout);
+
+ private:
+  int pid_ = -1;
+  bool reaped_ = false;
+};
 
 /// Every line of every journal under state_dir/runs, file by file in name (= time) order.
 std::vector<nlohmann::json> JournalLines(const std::string& state_dir);

@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <cstdlib>
@@ -122,6 +123,40 @@ TEST_F(SshTransportTest, TimesOutAndTheSessionStaysUsable) {
   EXPECT_EQ(t.connections_opened(), 1);
 }
 
+// True while a process whose command line starts with marker runs (the sshd is local).
+bool RunsOnTheNode(const std::string& marker) {
+  return RunCommand({"pgrep", "-f", "^" + marker}) == 0;
+}
+
+TEST_F(SshTransportTest, ATimedOutCommandIsKilledOnTheNodeEvenWithoutSignalRequests) {
+  SshTransport t;
+  Node node = sshd_.MakeNode("a");
+  const std::string marker = "sleep 1000." + std::to_string(getpid());  // unique to this test
+  ExecResult r = t.Exec(node, marker, Opts(Duration(1000)));
+  EXPECT_EQ(r.outcome, Outcome::kTimedOut) << r.Reason();
+  EXPECT_TRUE(r.remote_killed) << r.Reason();
+  EXPECT_TRUE(testing::WaitFor([&] { return !RunsOnTheNode(marker); }, milliseconds(10000)))
+      << "still running on the node";
+}
+
+TEST_F(SshTransportTest, ACancelledCommandIsKilledOnTheNode) {
+  SshTransport t;
+  Node node = sshd_.MakeNode("a");
+  const std::string marker = "sleep 1001." + std::to_string(getpid());
+  CancelToken cancel;
+  ExecOptions o = Opts(Duration(60000));
+  o.cancel = &cancel;
+  std::thread canceller([&] {
+    testing::WaitFor([&] { return RunsOnTheNode(marker); }, milliseconds(10000));
+    cancel.Cancel();
+  });
+  ExecResult r = t.Exec(node, marker, o);
+  canceller.join();
+  EXPECT_EQ(r.outcome, Outcome::kCancelled) << r.Reason();
+  EXPECT_TRUE(testing::WaitFor([&] { return !RunsOnTheNode(marker); }, milliseconds(15000)))
+      << "still running on the node";
+}
+
 TEST_F(SshTransportTest, DoesNotHangOnABackgroundProcessHoldingStdout) {
   SshTransport t;
   auto start = steady_clock::now();
@@ -156,9 +191,12 @@ TEST_F(SshTransportTest, ReusesOneConnectionPerNode) {
 TEST_F(SshTransportTest, ReconnectsOnceWhenAKeptSessionDied) {
   SshTransport t;
   Node node = sshd_.MakeNode("a");
-  // The shell's parent is this connection's sshd process; print it, then kill it in background.
-  ExecResult r =
-      t.Exec(node, "echo $PPID; (sleep 0.2; kill -KILL $PPID) >/dev/null 2>&1 &", Opts());
+  // The command runs under timeout under the remote wrapper (transport/remote_wrapper.h), whose
+  // parent is this connection's sshd process; print it, then kill it in background.
+  ExecResult r = t.Exec(node,
+                        "p=$(ps -o ppid= -p $(ps -o ppid= -p $PPID) | tr -d ' '); echo $p; "
+                        "(sleep 0.2; kill -KILL $p) >/dev/null 2>&1 &",
+                        Opts());
   ASSERT_TRUE(r.ok()) << r.Reason();
   int server_pid = std::stoi(r.out);
   ASSERT_TRUE(testing::WaitFor([&] { return kill(server_pid, 0) != 0; }, milliseconds(5000)));

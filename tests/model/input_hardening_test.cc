@@ -1,0 +1,115 @@
+// Hostile input files: overflowing numbers, duplicate keys, non-regular files, huge files, bad
+// network names, NULs. Each must be an error naming the file (and JSON path), never a crash.
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "base/read_file.h"
+#include "model/ansible_inventory.h"
+#include "model/inventory.h"
+#include "model/json_text.h"
+#include "model/network_name.h"
+#include "model/playbook.h"
+#include "model/ssh_config.h"
+#include "support/test_util.h"
+
+namespace shardctl {
+namespace {
+
+constexpr const char* kHostileInventory = R"({"network": "NET", "shards": [{"id": 0, "nodes": [
+  {"name": "s0-a", "host": "127.0.0.1", "port": PORT}]}]})";
+
+std::string InventoryText(const std::string& network, const std::string& port) {
+  std::string s = kHostileInventory;
+  s.replace(s.find("NET"), 3, network);
+  s.replace(s.find("PORT"), 4, port);
+  return s;
+}
+
+std::string InventoryLoadError(const std::string& path) {
+  auto inv = LoadInventory(path);
+  return inv.ok() ? "ok" : inv.status().message();
+}
+
+TEST(InputHardeningTest, NumberOverflowIsAnErrorNamingTheFile) {
+  testing::TempDir dir;
+  std::string path = dir.WriteFile("inv.json", InventoryText("t", "1e400"));
+  std::string e = InventoryLoadError(path);
+  EXPECT_NE(e.find(path + ": not valid JSON: number overflow"), std::string::npos) << e;
+  auto pb = LoadPlaybook(dir.WriteFile("pb.json", R"({"timeouts": {"command_s": 1e400}})"));
+  ASSERT_FALSE(pb.ok());
+  EXPECT_NE(pb.status().message().find("number overflow"), std::string::npos);
+}
+
+TEST(InputHardeningTest, DuplicateKeysAreRejectedWithTheirPath) {
+  auto r = ParseJsonText(R"({"a": [1, {"stop": "x", "stop": "y"}]})", "pb.json");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().message(), "pb.json:/a/1/stop: duplicate key");
+  auto top = ParseJsonText(R"({"x~/": 1, "x~/": 2})", "f");
+  ASSERT_FALSE(top.ok());
+  EXPECT_EQ(top.status().message(), "f:/x~0~1: duplicate key");
+  EXPECT_TRUE(ParseJsonText(R"([{"a": 1}, {"a": 2}])", "f").ok()) << "same key, other objects";
+}
+
+TEST(InputHardeningTest, DeepNestingAndNulAreRejected) {
+  std::string deep(1000, '[');
+  EXPECT_FALSE(ParseJsonText(deep + std::string(1000, ']'), "f").ok());
+  EXPECT_TRUE(ParseJsonText(R"({"v": "a\u0000b"})", "j").ok()) << "journals keep NULs";
+  auto nul = ParseJsonText(R"({"vars": {"v": "a\u0000b"}})", "inv.json", /*reject_nul=*/true);
+  ASSERT_FALSE(nul.ok());
+  EXPECT_EQ(nul.status().message().rfind("inv.json:/vars/v: a NUL character", 0), 0u)
+      << nul.status().message();
+}
+
+TEST(InputHardeningTest, OnlyRegularFilesAreRead) {
+  testing::TempDir dir;
+  std::string e = InventoryLoadError(dir.path());
+  EXPECT_NE(e.find("is a directory; expected a regular file"), std::string::npos) << e;
+  std::string fifo = dir.path() + "/fifo";
+  ASSERT_EQ(mkfifo(fifo.c_str(), 0600), 0);
+  e = InventoryLoadError(fifo);  // must not block waiting for a writer
+  EXPECT_NE(e.find("is a FIFO"), std::string::npos) << e;
+  e = InventoryLoadError("/dev/zero");
+  EXPECT_NE(e.find("is a character device"), std::string::npos) << e;
+  EXPECT_EQ(ReadRegularFile(dir.path() + "/missing").status().code(), Status::Code::kNotFound);
+  auto ansible = ReadAnsibleFile("/dev/zero");  // inventory import reads through the same edge
+  ASSERT_FALSE(ansible.ok());
+  EXPECT_NE(ansible.status().message().find("is a character device"), std::string::npos);
+  auto ssh = SshConfig::Load("/dev/zero");  // so does -F
+  ASSERT_FALSE(ssh.ok());
+  EXPECT_NE(ssh.status().message().find("is a character device"), std::string::npos);
+}
+
+TEST(InputHardeningTest, FilesOverTheLimitAreRefused) {
+  testing::TempDir dir;
+  std::string path = dir.WriteFile("big.json", std::string(2000, ' ') + "{}");
+  auto small = ReadRegularFile(path, 1000);
+  ASSERT_FALSE(small.ok());
+  EXPECT_NE(small.status().message().find("limit for input files"), std::string::npos);
+  EXPECT_TRUE(ReadRegularFile(path, 4000).ok());
+  // A sparse 17 MiB file: the default limit applies to inventories.
+  int fd = open((dir.path() + "/huge.json").c_str(), O_WRONLY | O_CREAT, 0600);
+  ASSERT_GE(fd, 0);
+  ASSERT_EQ(ftruncate(fd, off_t{17} << 20), 0);
+  close(fd);
+  std::string e = InventoryLoadError(dir.path() + "/huge.json");
+  EXPECT_NE(e.find("larger than the 16 MiB limit"), std::string::npos) << e;
+}
+
+TEST(InputHardeningTest, NetworkMustBeAPlainName) {
+  testing::TempDir dir;
+  for (std::string bad : {std::string("../../../../tmp/x"), std::string("a\\nb"),
+                          std::string(5000, 'n'), std::string(".hidden"), std::string("a/b")}) {
+    std::string e = InventoryLoadError(dir.WriteFile("inv.json", InventoryText(bad, "22")));
+    EXPECT_NE(e.find("inv.json:/network: a network name is 1 to 64"), std::string::npos) << e;
+  }
+  EXPECT_EQ(InventoryLoadError(dir.WriteFile("inv.json", InventoryText("main-net_1.x", "22"))),
+            "ok");
+  EXPECT_TRUE(CheckNetworkName("harmony-mainnet").ok());
+  EXPECT_FALSE(CheckNetworkName("").ok());
+  EXPECT_FALSE(CheckNetworkName(std::string("a\0b", 3)).ok());
+}
+
+}  // namespace
+}  // namespace shardctl
