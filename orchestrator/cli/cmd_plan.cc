@@ -22,7 +22,7 @@ int Run(const std::vector<std::string>& args) {
       "Prints the recovery plan: the shard order and parallelism, then per shard every command\n"
       "that `shardctl recover` would run on every node, rendered with the node's vars, and the\n"
       "gate and escalation policy. Connects to nothing. Same as `recover --dry-run`.",
-      "  shardctl plan -i inventory.json -p playbooks/harmony-recover.json\n"
+      "  shardctl plan -i inventory.json -p playbooks/harmony.json\n"
       "  shardctl plan -i /tmp/sb/inventory.json -p playbooks/sandbox.json --shard 0 -o json\n"};
   int code = kExitOk;
   if (!ParseCommandLine(args, d, nullptr, help, &o, &code)) return code;

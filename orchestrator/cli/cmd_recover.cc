@@ -71,8 +71,8 @@ int Run(const std::vector<std::string>& args) {
       "quorum of voting power in Normal mode. A shard that stays stuck is restarted whole again\n"
       "with backoff, up to the playbook's limit. Every action is journaled (fsync'd) under the\n"
       "state dir before it is sent. Exit 0 only if every selected shard is healthy.",
-      "  shardctl recover -i inventory.json -p playbooks/harmony-recover.json --dry-run\n"
-      "  shardctl recover -i inventory.json -p playbooks/harmony-recover.json --report out.md\n"
+      "  shardctl recover -i inventory.json -p playbooks/harmony.json --dry-run\n"
+      "  shardctl recover -i inventory.json -p playbooks/harmony.json --report out.md\n"
       "  shardctl recover -i /tmp/sb/inventory.json -p playbooks/sandbox.json --shard 1 -o json\n"};
   int parsed = kExitOk;
   if (!ParseCommandLine(args, d, nullptr, help, &o, &parsed)) return parsed;

@@ -31,8 +31,8 @@ int Run(const std::vector<std::string>& args) {
       "--override-window says why. Ctrl-C finishes the wave in flight and prints the resume\n"
       "command; `shardctl resume` continues, `shardctl retry` redoes failed and skipped nodes.\n"
       "Exit 0 only when every selected node was restarted and is back in sync.",
-      "  shardctl rolling-restart -i inventory.json -p playbooks/harmony-recover.json --dry-run\n"
-      "  shardctl rolling-restart -i inventory.json -p playbooks/harmony-recover.json --yes \\\n"
+      "  shardctl rolling-restart -i inventory.json -p playbooks/harmony.json --dry-run\n"
+      "  shardctl rolling-restart -i inventory.json -p playbooks/harmony.json --yes \\\n"
       "      --report /tmp/rolling.md\n"
       "  shardctl rolling-restart -i /tmp/sb/inventory.json -p playbooks/sandbox.json --shard 2\n"
       "  shardctl rolling-restart -i inv.json -p pb.json --override-window \"CVE fix, ok by "

@@ -31,7 +31,7 @@ int Run(const std::vector<std::string>& args) {
       "nodes in sync, voting power in Normal mode (and the quorum), view ids seen, and a\n"
       "verdict: healthy, degraded, halted, halted-view-change or down. -v adds one line per\n"
       "node. Read-only. Exit 0 when every selected shard is healthy, 1 otherwise.",
-      "  shardctl status -i inventory.json -p playbooks/harmony-recover.json\n"
+      "  shardctl status -i inventory.json -p playbooks/harmony.json\n"
       "  shardctl status -i /tmp/sb/inventory.json -p playbooks/sandbox.json -v --interval 1\n"
       "  shardctl status -i /tmp/sb/inventory.json -p playbooks/sandbox.json --watch\n"};
   int code = kExitOk;

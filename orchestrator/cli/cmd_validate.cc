@@ -57,7 +57,7 @@ int Run(const std::vector<std::string>& args) {
       "needs. With -p, checks the playbook too (fields, templates against every node's vars,\n"
       "the maintenance window and whether it is open now). Touches no node. Exit 0 when valid,\n"
       "2 with FILE:/json/path: reason when not.",
-      "  shardctl validate -i inventory/harmony-mainnet.json -p playbooks/harmony-recover.json\n"
+      "  shardctl validate -i inventory/harmony-mainnet.json -p playbooks/harmony.json\n"
       "  shardctl validate -i /tmp/sb/inventory.json -o json\n"};
   int code = kExitOk;
   if (!ParseCommandLine(args, d, nullptr, help, &o, &code)) return code;

@@ -25,8 +25,8 @@ void PrintUsage(std::ostream& out) {
          "130 interrupted.\n\n"
          "Start here:\n"
          "  shardctl validate -i inventory/harmony-mainnet.json\n"
-         "  shardctl status -i INVENTORY -p playbooks/harmony-recover.json\n"
-         "  shardctl recover -i INVENTORY -p playbooks/harmony-recover.json --dry-run\n";
+         "  shardctl status -i INVENTORY -p playbooks/harmony.json\n"
+         "  shardctl recover -i INVENTORY -p playbooks/harmony.json --dry-run\n";
 }
 
 int Main(int argc, char** argv) {

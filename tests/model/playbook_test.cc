@@ -32,14 +32,14 @@ TEST(PlaybookTest, MinimalPlaybookGetsDefaults) {
 }
 
 TEST(PlaybookTest, ShippedPlaybooksParse) {
-  for (const char* name : {"harmony-recover.json", "sandbox.json"}) {
+  for (const char* name : {"harmony.json", "sandbox.json"}) {
     auto r = LoadPlaybook(testing::SourceDir() + "/playbooks/" + name);
     ASSERT_TRUE(r.ok()) << r.status().ToString();
     EXPECT_FALSE(r->commands.probe.empty());
     EXPECT_FALSE(r->commands.verify_binary.empty());
     EXPECT_FALSE(r->commands.restore_binary.empty());
   }
-  auto h = LoadPlaybook(testing::SourceDir() + "/playbooks/harmony-recover.json");
+  auto h = LoadPlaybook(testing::SourceDir() + "/playbooks/harmony.json");
   EXPECT_EQ(h->shard_order, (std::vector<int>{3, 0, 2, 1}));
 }
 
