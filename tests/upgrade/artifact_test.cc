@@ -2,11 +2,8 @@
 #include "ops/upgrade/artifact.h"
 
 #include <gtest/gtest.h>
-#include <httplib.h>
 
-#include <chrono>
-#include <thread>
-
+#include "support/artifact_server.h"
 #include "support/test_util.h"
 
 namespace shardctl::upgrade {
@@ -14,7 +11,6 @@ namespace {
 
 using shardctl::testing::ReadFile;
 using shardctl::testing::TempDir;
-using shardctl::testing::WaitFor;
 
 const char kAccessDenied[] =
     "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>AccessDenied</Code><Message>Access "
@@ -35,61 +31,17 @@ FetchOptions Quick() {
   return o;
 }
 
-/// An HTTP server on 127.0.0.1 (a port the kernel picked), stopped when this dies.
-class Server {
- public:
-  Server() {
-    port_ = svr_.bind_to_any_port("127.0.0.1");
-    if (port_ > 0) thread_ = std::thread([this] { svr_.listen_after_bind(); });
-    WaitFor([this] { return svr_.is_running(); }, std::chrono::seconds(5));
-  }
-  ~Server() {
-    svr_.stop();
-    if (thread_.joinable()) thread_.join();
-  }
-  httplib::Server& svr() { return svr_; }
-  std::string Url(const std::string& path) const {
-    return "http://127.0.0.1:" + std::to_string(port_) + path;
-  }
-  bool ok() const { return port_ > 0; }
-
- private:
-  httplib::Server svr_;
-  int port_ = -1;
-  std::thread thread_;
-};
-
 class ArtifactHttpTest : public ::testing::Test {
  protected:
   void SetUp() override {
     ASSERT_TRUE(server_.ok());
-    ASSERT_GT(HostElf().size(), 1000u);  // read before the server thread needs it
-    auto& s = server_.svr();
-    s.Get("/good", [](const httplib::Request&, httplib::Response& res) {
-      res.set_content(HostElf(), "application/octet-stream");
-    });
-    s.Get("/forbidden", [](const httplib::Request&, httplib::Response& res) {
-      res.status = 403;
-      res.set_content(kAccessDenied, "application/xml");
-    });
-    s.Get("/missing", [](const httplib::Request&, httplib::Response& res) {
-      res.status = 404;
-      res.set_content("not here", "text/plain");
-    });
-    s.Get("/xml-200", [](const httplib::Request&, httplib::Response& res) {
-      res.set_content(kAccessDenied, "application/octet-stream");  // 2019: 200 OK
-    });
-    s.Get("/truncated", [](const httplib::Request&, httplib::Response& res) {
-      // Declares the whole file, sends half, then drops the connection.
-      res.set_content_provider(HostElf().size(), "application/octet-stream",
-                               [](size_t offset, size_t, httplib::DataSink& sink) {
-                                 if (offset > 0) return false;
-                                 sink.write(HostElf().data(), HostElf().size() / 2);
-                                 return true;
-                               });
-    });
+    server_.Serve("/good", HostElf());
+    server_.Serve("/forbidden", kAccessDenied, 403, "application/xml");
+    server_.Serve("/missing", "not here", 404, "text/plain");
+    server_.Serve("/xml-200", kAccessDenied);  // 2019: 200 OK
+    server_.ServeTruncated("/truncated", HostElf());
   }
-  Server server_;
+  shardctl::testing::ArtifactServer server_;
 };
 
 TEST_F(ArtifactHttpTest, GoodDownloadPassesEveryCheck) {
