@@ -15,6 +15,8 @@ namespace shardctl {
 /// options.max_output_bytes; the rest is read and dropped so the remote never blocks on a full
 /// window. At deadline the command is sent KILL and its channel closed (kTimedOut); when
 /// options.cancel is set likewise (kCancelled), checked at least every 100 ms.
+/// options.stdin_data, when set, is written as the remote window allows (never blocking past the
+/// deadline, reading output meanwhile), then EOF is sent.
 /// *not_started is set when the failure happened before the command could have run (channel
 /// open or exec request refused), so the caller may safely retry on a fresh session.
 /// *session_broken is set when the session must not be reused (connection lost).
