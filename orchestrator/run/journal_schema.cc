@@ -7,7 +7,7 @@ namespace shardctl {
 namespace {
 
 // Each table is the only place its words are spelled.
-constexpr std::array<std::pair<Step, const char*>, 11> kSteps{{
+constexpr std::array<std::pair<Step, const char*>, 13> kSteps{{
     {Step::kRun, "run"},
     {Step::kPhase, "phase"},
     {Step::kShard, "shard"},
@@ -19,9 +19,11 @@ constexpr std::array<std::pair<Step, const char*>, 11> kSteps{{
     {Step::kNode, "restart"},
     {Step::kLease, "lease"},
     {Step::kLockBreak, "lock-break"},
+    {Step::kStaging, "staging"},
+    {Step::kSoak, "soak"},
 }};
 
-constexpr std::array<std::pair<Outcome, const char*>, 21> kOutcomes{{
+constexpr std::array<std::pair<Outcome, const char*>, 24> kOutcomes{{
     {Outcome::kBegin, "begin"},
     {Outcome::kOk, "ok"},
     {Outcome::kFailed, "failed"},
@@ -43,6 +45,9 @@ constexpr std::array<std::pair<Outcome, const char*>, 21> kOutcomes{{
     {Outcome::kTookOver, "took-over"},
     {Outcome::kLost, "lost"},
     {Outcome::kNotFound, "not-found"},
+    {Outcome::kPartial, "partial"},
+    {Outcome::kRolledBack, "rolled-back"},
+    {Outcome::kRollbackFailed, "rollback-failed"},
 }};
 
 constexpr std::array<std::pair<Phase, const char*>, 14> kPhases{{

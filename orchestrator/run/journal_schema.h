@@ -25,6 +25,8 @@ enum class Step {
   kNode,         // one node's whole action (restart, upgrade): begin, done, failed, skipped
   kLease,        // the run's leases on the nodes and etcd: held, took-over, lost
   kLockBreak,    // `shardctl lock break`: begin, ok, not-found
+  kStaging,      // upgrade: the release staged on every target (run line): ok, failed, partial
+  kSoak,         // upgrade: a shard's canaries soaking (shard line): begin, ok, failed
   kCommand,      // one playbook command on one node; JournalStep::command says which
 };
 
@@ -88,6 +90,10 @@ enum class Outcome {
   kTookOver,        // ... an expired lease of another run was taken over
   kLost,            // ... a lease was lost: nothing new starts
   kNotFound,        // lock break: the run held nothing
+  kPartial,         // staging failed on some nodes and --allow-partial left them out
+  kRolledBack,      // a failed node was put back as it was (upgrade: previous binary) and is
+                    // in sync again
+  kRollbackFailed,  // ... putting it back failed, or it is not in sync afterwards
 };
 
 /// The one mapping to and from the journal's text.
