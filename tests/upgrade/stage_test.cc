@@ -7,7 +7,6 @@
 
 #include <filesystem>
 
-#include "ops/upgrade/node_step.h"
 #include "support/sshd_fixture.h"
 #include "transport/fake_transport.h"
 #include "transport/ssh_transport.h"
@@ -74,29 +73,6 @@ TEST(StageTest, SendsTheArtifactOnStdinToEveryNodeAndReportsFailuresByNode) {
     EXPECT_NE(call.command.find("/srv/" + call.node + "/bin/validator-sim.staged"),
               std::string::npos);
   }
-}
-
-TEST(NodeStepTest, SwapIsAnnouncedBeforeItIsSentAndFailuresAreExplained) {
-  FakeTransport t;
-  t.On("a", "validator-sim.staged", FakeTransport::Ok());
-  t.On("b", "validator-sim.staged", FakeTransport::Exited(1, "", "cp: No space left\n"));
-  Node a = StageFakeNode("a"), b = StageFakeNode("b");
-  Playbook pb = StagePlaybook();
-  UpgradeRunVars run{std::string(64, 'c'), "v2", "r1"};
-  int announced = 0;
-  auto before = [&](const Node&, const std::string& cmd) {
-    ++announced;
-    EXPECT_EQ(t.calls().size(), static_cast<size_t>(announced - 1));  // not sent yet
-    EXPECT_NE(cmd.find(std::string(64, 'c')), std::string::npos);
-    return Status::Ok();
-  };
-  EXPECT_TRUE(RunNodeStep(t, pb, a, CommandId::kSwap, run, nullptr, before).ok());
-  Status s = RunNodeStep(t, pb, b, CommandId::kSwap, run, nullptr, before);
-  EXPECT_EQ(s.message(), "b: swap failed (exit 1: cp: No space left)");
-  auto refuse = [](const Node&, const std::string&) { return Status::Io("journal full"); };
-  s = RunNodeStep(t, pb, a, CommandId::kRollback, run, nullptr, refuse);
-  EXPECT_EQ(s.message(), "journal full");
-  EXPECT_EQ(t.calls().size(), 2u);
 }
 
 TEST(StageTest, TimeoutGrowsWithTheArtifact) {
