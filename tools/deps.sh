@@ -3,7 +3,7 @@
 # missing. Safe to run repeatedly; does nothing when all are present. Needs root (or sudo).
 set -euo pipefail
 
-packages=(g++ cmake ninja-build pkg-config git libssh-dev libboost-program-options-dev
+packages=(g++ cmake ninja-build pkg-config git libssh-dev libssl-dev libboost-program-options-dev
   nlohmann-json3-dev libspdlog-dev libgtest-dev libcpp-httplib-dev libyaml-cpp-dev openssh-server
   openssh-client curl ca-certificates etcd-server etcd-client dpkg-dev file openssl
   procps util-linux)

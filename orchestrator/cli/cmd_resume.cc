@@ -1,10 +1,11 @@
-// shardctl resume: continue an interrupted rolling restart from its journal.
+// shardctl resume: continue an interrupted rolling restart, upgrade or rollback from its journal.
 #include <iostream>
 
 #include "cli/command.h"
 #include "cli/common.h"
 #include "cli/rolling_command.h"
 #include "cli/run_journal.h"
+#include "cli/upgrade_command.h"
 #include "run/journal.h"
 
 namespace shardctl::cli {
@@ -17,13 +18,14 @@ int RunResume(const std::vector<std::string>& args) {
   std::string run_id;
   HelpText help{
       "shardctl resume [RUN_ID] [--state-dir DIR] [--yes]",
-      "Continues a rolling restart that was interrupted (Ctrl-C, a crash, kill -9, a lost\n"
-      "laptop) from its journal, with the inventory, playbook and selection it was started\n"
-      "with. Nodes the journal shows done, failed or skipped are not touched again. A node whose\n"
-      "restart was in flight is re-assessed first (is_running) and only what is missing is\n"
-      "done: a node whose start went out and that runs is only waited for, never restarted a\n"
-      "second time; a stopped one is verified and started; one whose state cannot be read is\n"
-      "left alone and reported. Then the remaining nodes go in waves as usual.",
+      "Continues a rolling restart, upgrade or rollback that was interrupted (Ctrl-C, a crash,\n"
+      "kill -9, a lost laptop) from its journal, with the inventory, playbook and selection (and\n"
+      "an upgrade's release, fetched and checked again) it was started with. Nodes the journal\n"
+      "shows done, failed or skipped are not touched again. A node whose action was in flight\n"
+      "is re-assessed first (is_running) and only what is missing is done: a node whose start\n"
+      "went out and that runs is only waited for, never restarted a second time; a stopped one\n"
+      "is started (an upgrade swaps again first); one whose state cannot be read is left alone\n"
+      "and reported. Then the remaining nodes go in waves as usual.",
       "  shardctl resume 20261125T031245Z-3fa9c1 --yes\n"
       "  shardctl resume --state-dir /var/lib/shardctl --yes   # the newest unfinished run\n"};
   int code = kExitOk;
@@ -55,11 +57,19 @@ int RunResume(const std::vector<std::string>& args) {
   }
   std::cerr << "shardctl: resuming " << run->run_id << ": " << r.leave.size()
             << " node(s) already handled, " << r.in_flight.size() << " interrupted mid-restart\n";
-  return RunRolling(o, r);
+  if (run->header->command == "rollback") {
+    auto of = run->header->params.find("rollback_of");
+    return RunRollbackCommand(o, r, of == run->header->params.end() ? "" : of->second);
+  }
+  if (run->header->command != "upgrade") return RunRolling(o, r);
+  UpgradeFlags f;  // the release is fetched and checked again, and staged again where needed
+  ApplyUpgradeParams(run->header->params, &f);
+  for (const std::string& name : run->NodesIn(NodeProgress::kDone)) f.upgraded_before.insert(name);
+  return RunUpgradeCommand(o, r, f);
 }
 
 RegisterCommand register_resume({"resume",
-                                 "continue an interrupted rolling restart from its journal",
+                                 "continue an interrupted rolling restart, upgrade or rollback",
                                  &RunResume});
 
 }  // namespace

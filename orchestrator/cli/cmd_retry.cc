@@ -39,6 +39,14 @@ int RunRetry(const std::vector<std::string>& args) {
                run->run_id);
     return kExitUsage;
   }
+  // Redoing an upgrade's failed nodes with restarts would restart them on the old binary.
+  if (run->header->command == "upgrade" || run->header->command == "rollback") {
+    PrintError("run " + run->run_id + " is a " + run->header->command +
+               "; retry redoes rolling restarts only (it would restart an upgrade's failed nodes "
+               "on their old binary). Run the " +
+               run->header->command + " again instead");
+    return kExitUsage;
+  }
   ApplyHeader(*run->header, &o);
   o.state_dir = state_dir;
   r.retry_of = run->run_id;

@@ -21,37 +21,7 @@ std::string Absolute(const std::string& path) {
   return ec ? path : p.lexically_normal().string();
 }
 
-class RollingCommand : public MutatingCommand {
- public:
-  RollingCommand(const CommonOptions& o, const RollingRequest& r) : o_(o), r_(r) {}
-
-  std::string Name() const override { return r_.command; }
-  bool Planned() const override { return true; }
-  Status Select(const Inventory& inv, const Playbook& pb) override;
-  bool NothingToDo() const override { return wave_.targets.empty() && wave_.in_flight.empty(); }
-  int DryRun(const Inventory& inv, const Playbook& pb) override;
-  std::vector<int> LeaseShards(const Inventory& inv) const override {
-    std::vector<std::string> nodes(wave_.targets.begin(), wave_.targets.end());
-    for (const auto& [name, unused] : wave_.in_flight) nodes.push_back(name);
-    return ShardsOf(inv, nodes);
-  }
-  std::string Question(const Inventory&) const override {
-    return "Restart the selected validators in quorum-safe waves?";
-  }
-  std::string RunId(int64_t unix_ms) const override {
-    return r_.resume_run_id.empty() ? NewRunId(unix_ms) : r_.resume_run_id;
-  }
-  Status Prologue(Journal& journal) const override;
-  int Run(RunContext& ctx, std::string* markdown) override;
-
- private:
-  RunHeader Header() const;
-  int Finish(const WaveReport& report) const;
-
-  const CommonOptions& o_;
-  const RollingRequest& r_;
-  WaveOptions wave_;
-};
+}  // namespace
 
 Status RollingCommand::Select(const Inventory& inv, const Playbook& pb) {
   auto nodes = SelectNodes(inv, o_.selection());
@@ -81,6 +51,12 @@ int RollingCommand::DryRun(const Inventory& inv, const Playbook& pb) {
   return kExitOk;
 }
 
+std::vector<int> RollingCommand::LeaseShards(const Inventory& inv) const {
+  std::vector<std::string> nodes(wave_.targets.begin(), wave_.targets.end());
+  for (const auto& [name, unused] : wave_.in_flight) nodes.push_back(name);
+  return ShardsOf(inv, nodes);
+}
+
 RunHeader RollingCommand::Header() const {
   RunHeader h;
   h.command = r_.command == "retry" ? "retry" : "rolling-restart";
@@ -100,8 +76,12 @@ Status RollingCommand::Prologue(Journal& journal) const {
   return journal.Record(-1, "", Step::kRun, Outcome::kHeader, RunHeaderToJson(Header()));
 }
 
+Result<WaveReport> RollingCommand::RunWaveOperation(RunContext& ctx) {
+  return RollingRestart(ctx, wave_);
+}
+
 int RollingCommand::Run(RunContext& ctx, std::string* markdown) {
-  auto report = RollingRestart(ctx, wave_);
+  auto report = RunWaveOperation(ctx);
   if (!report.ok()) {
     PrintError(report.status());
     return ExitCodeFor(report.status());
@@ -120,11 +100,13 @@ int RollingCommand::Finish(const WaveReport& report) const {
     return kExitCancelled;
   }
   if (report.AllDone()) return kExitOk;
-  PrintError("not every node was restarted; after fixing the cause: shardctl retry" + again);
+  PrintError("not every node was " + report.verb + "; " + AfterFailure(report, again));
   return kExitFailed;
 }
 
-}  // namespace
+std::string RollingCommand::AfterFailure(const WaveReport&, const std::string& again) const {
+  return "after fixing the cause: shardctl retry" + again;
+}
 
 void AddRollingOptions(po::options_description* d, RollingRequest* r) {
   d->add_options()("failure-budget",

@@ -166,12 +166,22 @@ std::string* MutableCommand(Commands* c, CommandId id) {
       return &c->db_height;
     case CommandId::kProbe:
       return &c->probe;
+    case CommandId::kStage:
+      return &c->stage;
+    case CommandId::kSwap:
+      return &c->swap;
+    case CommandId::kRollback:
+      return &c->rollback;
+    case CommandId::kVersion:
+      return &c->version;
   }
   return &c->probe;
 }
 
 void ReadCommands(ObjectReader r, Commands* c) {
-  for (CommandId id : AllCommands()) {
+  std::vector<CommandId> ids = AllCommands();
+  ids.insert(ids.end(), UpgradeCommandIds().begin(), UpgradeCommandIds().end());
+  for (CommandId id : ids) {
     bool required = id == CommandId::kStop || id == CommandId::kStart ||
                     id == CommandId::kIsRunning || id == CommandId::kProbe;
     std::string* field = MutableCommand(c, id);
@@ -336,12 +346,23 @@ const char* CommandKey(CommandId id) {
       return "db_height";
     case CommandId::kProbe:
       return "probe";
+    case CommandId::kStage:
+      return "stage";
+    case CommandId::kSwap:
+      return "swap";
+    case CommandId::kRollback:
+      return "rollback";
+    case CommandId::kVersion:
+      return "version";
   }
   return "?";
 }
 
 std::optional<CommandId> CommandFromKey(const std::string& key) {
   for (CommandId id : AllCommands()) {
+    if (key == CommandKey(id)) return id;
+  }
+  for (CommandId id : UpgradeCommandIds()) {
     if (key == CommandKey(id)) return id;
   }
   return std::nullopt;
@@ -352,6 +373,12 @@ const std::vector<CommandId>& AllCommands() {
       CommandId::kProbe,         CommandId::kIsRunning, CommandId::kStop, CommandId::kVerifyBinary,
       CommandId::kRestoreBinary, CommandId::kDbHeight,  CommandId::kStart};
   return all;
+}
+
+const std::vector<CommandId>& UpgradeCommandIds() {
+  static const std::vector<CommandId> ids = {CommandId::kStage, CommandId::kSwap,
+                                             CommandId::kRollback, CommandId::kVersion};
+  return ids;
 }
 
 const std::string& Commands::Get(CommandId id) const {
@@ -370,6 +397,14 @@ const std::string& Commands::Get(CommandId id) const {
       return db_height;
     case CommandId::kProbe:
       return probe;
+    case CommandId::kStage:
+      return stage;
+    case CommandId::kSwap:
+      return swap;
+    case CommandId::kRollback:
+      return rollback;
+    case CommandId::kVersion:
+      return version;
   }
   return probe;
 }
@@ -408,6 +443,11 @@ Result<Playbook> ParsePlaybook(const json& j, const std::string& path) {
   ReadWindow(j, path, &pb, &err);
   top.Get("faults", false);
   ReadFaultsKey(j, path, &pb, &err);
+  if (const json* up = top.Get("upgrade", false); up != nullptr && err.ok()) {
+    auto policy = ParseUpgradePolicy(*up, path);
+    if (policy.ok()) pb.upgrade = *policy;
+    if (!policy.ok()) err = policy.status();
+  }
   top.Finish();
   if (!err.ok()) return err;
   if (pb.escalation.max_backoff < pb.escalation.backoff)
@@ -456,7 +496,12 @@ Status CheckPlaybookAgainst(const Playbook& pb, const Inventory& inv) {
     auto lease = RenderLeasePath(pb.lease, inv, *node);
     if (!lease.ok()) return lease.status().Annotate(pb.path + ":/lease/path: ");
   }
-  return CheckFaultsAgainst(pb, inv);
+  SHARDCTL_RETURN_IF_ERROR(CheckFaultsAgainst(pb, inv));
+  // Upgrade commands are checked only when the playbook has them all (`upgrade` requires them).
+  for (CommandId id : UpgradeCommandIds()) {
+    if (pb.commands.Get(id).empty()) return Status::Ok();
+  }
+  return CheckUpgradeAgainst(pb, inv);
 }
 
 std::vector<int> OrderShards(const Playbook& pb, const std::vector<int>& selected) {

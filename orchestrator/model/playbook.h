@@ -13,6 +13,7 @@
 #include "model/inventory.h"
 #include "model/playbook_faults.h"
 #include "model/quorum.h"
+#include "model/upgrade_policy.h"
 #include "model/window.h"
 
 namespace shardctl {
@@ -25,15 +26,21 @@ enum class CommandId {
   kVerifyBinary,
   kRestoreBinary,
   kDbHeight,
-  kProbe
+  kProbe,
+  kStage,     // upgrade: reads the release on stdin, verifies it, keeps the rollback copy
+  kSwap,      // upgrade: installs the staged release (node stopped)
+  kRollback,  // upgrade: puts the rollback copy back (node stopped)
+  kVersion,   // upgrade: prints the version the running node reports
 };
 
 /// The playbook key of a command ("is_running").
 const char* CommandKey(CommandId id);
 /// The CommandId whose key is `key`, if any.
 std::optional<CommandId> CommandFromKey(const std::string& key);
-/// Every CommandId, in the order recovery uses them.
+/// Every CommandId but the upgrade ones, in the order recovery uses them.
 const std::vector<CommandId>& AllCommands();
+/// stage, swap, rollback, version: they also see the upgrade placeholders (model/upgrade_policy.h).
+const std::vector<CommandId>& UpgradeCommandIds();
 
 /// Command templates. stop, start, is_running and probe are required; an empty optional one
 /// means the step is skipped (no binary check, no stored-height check).
@@ -45,6 +52,10 @@ struct Commands {
   std::string restore_binary;  // puts the known-good binary back
   std::string db_height;       // prints the stored chain height (node stopped)
   std::string probe;           // prints JSON read through ProbeMap
+  std::string stage;           // upgrade commands: optional, all four needed by `upgrade`
+  std::string swap;
+  std::string rollback;
+  std::string version;
 
   const std::string& Get(CommandId id) const;
 };
@@ -131,6 +142,7 @@ struct Playbook {
   std::optional<MaintenanceWindow> window;  // planned work (rolling-restart) only inside it
   LeasePolicy lease;
   std::vector<FaultDef> faults;  // what `shardctl drill` may inject (playbook_faults.h)
+  UpgradePolicy upgrade;
 };
 
 /// Parses and validates; errors read "PATH:/json/pointer: expected X, found Y". Unknown keys,

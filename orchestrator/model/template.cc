@@ -100,17 +100,7 @@ Result<std::vector<Placeholder>> Scan(std::string_view tmpl) {
   return found;
 }
 
-}  // namespace
-
-Result<std::vector<std::string>> TemplateVars(std::string_view tmpl) {
-  auto scanned = Scan(tmpl);
-  if (!scanned.ok()) return scanned.status();
-  std::vector<std::string> names;
-  for (const Placeholder& p : *scanned) names.push_back(p.name);
-  return names;
-}
-
-Result<std::string> RenderTemplate(std::string_view tmpl, const Vars& vars) {
+Result<std::string> Render(std::string_view tmpl, const Vars& vars, bool quote) {
   auto scanned = Scan(tmpl);
   if (!scanned.ok()) return scanned.status();
   std::string out;
@@ -123,11 +113,29 @@ Result<std::string> RenderTemplate(std::string_view tmpl, const Vars& vars) {
       return Status::Invalid("unknown var {{" + p.name + "}} (known: " + known + ")");
     }
     out.append(tmpl.substr(copied, p.begin - copied));
-    out += ShellQuote(it->second);
+    out += quote ? ShellQuote(it->second) : it->second;
     copied = p.end;
   }
   out.append(tmpl.substr(copied));
   return out;
+}
+
+}  // namespace
+
+Result<std::vector<std::string>> TemplateVars(std::string_view tmpl) {
+  auto scanned = Scan(tmpl);
+  if (!scanned.ok()) return scanned.status();
+  std::vector<std::string> names;
+  for (const Placeholder& p : *scanned) names.push_back(p.name);
+  return names;
+}
+
+Result<std::string> RenderTemplate(std::string_view tmpl, const Vars& vars) {
+  return Render(tmpl, vars, true);
+}
+
+Result<std::string> RenderTemplateUnquoted(std::string_view tmpl, const Vars& vars) {
+  return Render(tmpl, vars, false);
 }
 
 Result<std::string> RenderCommand(std::string_view tmpl, const Node& node) {

@@ -22,6 +22,10 @@ Result<std::vector<std::string>> TemplateVars(std::string_view tmpl);
 /// naming it.
 Result<std::string> RenderTemplate(std::string_view tmpl, const Vars& vars);
 
+/// Like RenderTemplate but substitutes values as they are, for text that is itself substituted
+/// (and so quoted) later, e.g. the upgrade paths. Never send its result to a shell directly.
+Result<std::string> RenderTemplateUnquoted(std::string_view tmpl, const Vars& vars);
+
 /// RenderTemplate over node.vars; errors name the node.
 Result<std::string> RenderCommand(std::string_view tmpl, const Node& node);
 

@@ -7,7 +7,7 @@ namespace shardctl {
 namespace {
 
 // Each table is the only place its words are spelled.
-constexpr std::array<std::pair<Step, const char*>, 17> kSteps{{
+constexpr std::array<std::pair<Step, const char*>, 19> kSteps{{
     {Step::kRun, "run"},
     {Step::kPhase, "phase"},
     {Step::kShard, "shard"},
@@ -24,10 +24,12 @@ constexpr std::array<std::pair<Step, const char*>, 17> kSteps{{
     {Step::kFault, "fault"},
     {Step::kUndo, "undo"},
     {Step::kRecovery, "recovery"},
-    {Step::kRollback, "rollback"},
+    {Step::kRollback, "rollbacks"},  // not "rollback": that is the upgrade's playbook command
+    {Step::kStaging, "staging"},
+    {Step::kSoak, "soak"},
 }};
 
-constexpr std::array<std::pair<Outcome, const char*>, 23> kOutcomes{{
+constexpr std::array<std::pair<Outcome, const char*>, 26> kOutcomes{{
     {Outcome::kBegin, "begin"},
     {Outcome::kOk, "ok"},
     {Outcome::kFailed, "failed"},
@@ -51,6 +53,9 @@ constexpr std::array<std::pair<Outcome, const char*>, 23> kOutcomes{{
     {Outcome::kNotFound, "not-found"},
     {Outcome::kProduction, "production"},
     {Outcome::kAborted, "aborted"},
+    {Outcome::kPartial, "partial"},
+    {Outcome::kRolledBack, "rolled-back"},
+    {Outcome::kRollbackFailed, "rollback-failed"},
 }};
 
 constexpr std::array<std::pair<Phase, const char*>, 14> kPhases{{

@@ -31,6 +31,8 @@ enum class Step {
   kUndo,         // the undo of a drill fault on one node: begin, ok, failed
   kRecovery,     // a drill's recovery began (detail: its mode)
   kRollback,     // a drill's rollbacks: begin, done
+  kStaging,      // upgrade: the release staged on every target (run line): ok, failed, partial
+  kSoak,         // upgrade: a shard's canaries soaking (shard line): begin, ok, failed
   kCommand,      // one playbook command on one node; JournalStep::command says which
 };
 
@@ -96,6 +98,10 @@ enum class Outcome {
   kNotFound,        // lock break: the run held nothing
   kProduction,      // a drill on a network not marked for drills, with the operator's reason
   kAborted,         // a drill's abort condition tripped (detail: which); rollbacks follow
+  kPartial,         // staging failed on some nodes and --allow-partial left them out
+  kRolledBack,      // a failed node was put back as it was (upgrade: previous binary) and is
+                    // in sync again
+  kRollbackFailed,  // ... putting it back failed, or it is not in sync afterwards
 };
 
 /// The one mapping to and from the journal's text.

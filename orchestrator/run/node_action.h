@@ -4,9 +4,14 @@
 // the shard committed new blocks).
 #pragma once
 
+#include <functional>
+#include <map>
 #include <string>
+#include <vector>
 
 #include "base/status.h"
+#include "consensus/sample.h"
+#include "consensus/waves.h"
 #include "model/inventory.h"
 #include "run/node_ops.h"
 #include "run/resume.h"
@@ -31,6 +36,30 @@ class NodeAction {
   /// the beginning; kWaitForSync is never passed). An error fails the node. Called from several
   /// threads at once, for different nodes.
   virtual Status Apply(NodeOps& ops, const Node& node, ResumeAction how, NodeNotes& notes) = 0;
+
+  // Optional steps; the defaults do nothing, as a restart needs.
+
+  /// Once per run, after its begin line and before any shard, with every target (an upgrade
+  /// stages its release here). Returns the targets to leave out, each with why (reported and
+  /// journaled skipped); an error starts no shard.
+  virtual Result<std::map<std::string, std::string>> Prepare(
+      RunContext& ctx, const std::vector<const Node*>& targets);
+  /// After the per-node gate found node back in sync: an error fails it (an upgrade checks the
+  /// version it reports).
+  virtual Status Check(NodeOps& ops, const Node& node);
+  /// The shard's canaries, from a fresh probe (`probed`: only the remaining targets planned):
+  /// the shard's first wave, which must pass Soak before any other wave. Empty: none.
+  virtual Result<std::vector<const Node*>> Canaries(const Shard& shard, const WaveInput& probed);
+  /// Samples every node of the shard (and counts toward its longest stall).
+  using SampleFn = std::function<std::vector<NodeStatus>(SampleSummary*)>;
+  /// Judges the canaries once they passed the gate and Check; an error fails every one of them.
+  virtual Status Soak(const Shard& shard, const std::vector<const Node*>& canaries,
+                      const SampleFn& sample);
+  /// True when a failed node can be put back as it was (Undo).
+  virtual bool CanUndo() const { return false; }
+  /// Puts a failed node back as it was before Apply and starts it (an upgrade: its previous
+  /// binary); the wave runner then gates it. Journals every command like Apply.
+  virtual Status Undo(NodeOps& ops, const Node& node);
 };
 
 }  // namespace shardctl

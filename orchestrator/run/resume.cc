@@ -15,7 +15,8 @@ std::string RunHeaderToJson(const RunHeader& h) {
                       {"only", h.only},
                       {"known_hosts", h.known_hosts},
                       {"accept_new_host_keys", h.accept_new_host_keys},
-                      {"retry_of", h.retry_of}};
+                      {"retry_of", h.retry_of},
+                      {"params", h.params}};
   return ToJsonText(j);
 }
 
@@ -35,6 +36,7 @@ Result<RunHeader> RunHeaderFromJson(const std::string& text) {
     h.known_hosts = j.value("known_hosts", "");
     h.accept_new_host_keys = j.value("accept_new_host_keys", false);
     h.retry_of = j.value("retry_of", "");
+    h.params = j.value("params", std::map<std::string, std::string>{});
   } catch (const nlohmann::json::exception& e) {
     return Status::Invalid(std::string("run header: ") + e.what());
   }

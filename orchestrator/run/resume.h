@@ -24,6 +24,8 @@ struct RunHeader {
   std::string known_hosts;         // --known-hosts, if given
   bool accept_new_host_keys = false;
   std::string retry_of;  // run id whose failed and skipped nodes this run retries
+  /// The operation's own flags, to run it again (upgrade: artifact, sha256, version).
+  std::map<std::string, std::string> params;
 };
 
 std::string RunHeaderToJson(const RunHeader& h);

@@ -26,6 +26,12 @@ ShardWaves::ShardWaves(RunContext& ctx, const Shard& shard, NodeAction& action,
 WaveShardReport ShardWaves::Run() {
   Begin(&report_);
   Enter(Phase::kAssess);
+  for (const Node& n : shard_.nodes) {
+    auto it = options_.left_out.find(n.name);
+    if (it == options_.left_out.end()) continue;
+    report_.skipped.push_back(n.name);
+    (void)ctx_.journal.Record(shard_.id, n.name, Step::kNode, Outcome::kSkipped, it->second);
+  }
   ResumeInFlight();
   Status healthy = PreCheck();
   if (!healthy.ok()) return End(Phase::kGaveUp, healthy.message());
@@ -35,12 +41,16 @@ WaveShardReport ShardWaves::Run() {
                  ctx_.StopReason() + " between waves; the wave in flight finished");
     }
     if (std::string why = WhyNoNewWave(); !why.empty()) return End(Phase::kGaveUp, why);
+    if (!canary_failed_.empty()) return End(Phase::kGaveUp, canary_failed_);
     auto wave = NextWave();
     if (!wave.ok()) return End(Phase::kGaveUp, wave.status().message());
     RunWave(*wave, std::vector<ResumeAction>(wave->size(), ResumeAction::kRestart));
   }
   if (!report_.failed.empty()) {
     return End(Phase::kGaveUp, std::to_string(report_.failed.size()) + " node(s) failed");
+  }
+  if (!report_.skipped.empty()) {
+    return End(Phase::kGaveUp, std::to_string(report_.skipped.size()) + " node(s) left out");
   }
   return End(Phase::kHealthy,
              std::string("every selected node ") + action_.Verb() + " and back in sync");
@@ -114,7 +124,15 @@ Result<std::vector<const Node*>> ShardWaves::NextWave() {
   last_sample_.clear();
   std::set<std::string> remaining;
   for (const Node* n : Remaining()) remaining.insert(n->name);
-  auto waves = PlanWaves(shard_, MakeWaveInput(shard_, sample, ctx_.pb, remaining));
+  WaveInput in = MakeWaveInput(shard_, sample, ctx_.pb, remaining);
+  if (!canaries_planned_) {
+    canaries_planned_ = true;
+    auto canaries = action_.Canaries(shard_, in);
+    if (!canaries.ok()) return canaries.status();
+    canary_wave_ = !canaries->empty();
+    if (canary_wave_) return *canaries;
+  }
+  auto waves = PlanWaves(shard_, in);
   if (!waves.ok()) return waves.status();
   return waves->front();
 }
@@ -131,14 +149,48 @@ void ShardWaves::RunWave(const std::vector<const Node*>& wave,
   ParallelFor(wave.size(), ctx_.pb.parallel_nodes,
               [&](size_t i) { brought[i] = Bring(*wave[i], actions[i]); });
   std::vector<const Node*> started;
+  std::vector<const Node*> failed;
   for (size_t i = 0; i < wave.size(); ++i) {
     if (brought[i].ok()) {
       started.push_back(wave[i]);
     } else {
       Fail(*wave[i], brought[i].message());
+      failed.push_back(wave[i]);
     }
   }
-  if (!started.empty()) WaitInSync(started);
+  if (!started.empty()) Judge(started, &failed);
+  // A failed canary ends the shard whatever the budget says: the waves would spread what failed.
+  if (canary_wave_ && !failed.empty()) canary_failed_ = "canary " + Join(NodeNames(failed)) + " failed";
+  canary_wave_ = false;
+  if (!failed.empty()) Undo(failed);
+}
+
+void ShardWaves::Judge(const std::vector<const Node*>& started, std::vector<const Node*>* failed) {
+  std::string grown;
+  std::map<std::string, std::string> why = WaitInSync(started, &grown);
+  bool all_ok = true;
+  for (const Node* n : started) {
+    if (why[n->name].empty()) {
+      Status checked = action_.Check(ops_, *n);
+      if (!checked.ok()) why[n->name] = checked.message();
+    }
+    all_ok = all_ok && why[n->name].empty();
+  }
+  std::string soaked;
+  if (canary_wave_ && all_ok) {
+    Enter(Phase::kGate, "canary soak: " + Join(NodeNames(started)));
+    Status soak = action_.Soak(shard_, started, [this](SampleSummary* s) { return Sample(s); });
+    for (const Node* n : started) why[n->name] = soak.ok() ? "" : "canary: " + soak.message();
+    soaked = soak.ok() ? "; canary soaked" : "";
+  }
+  for (const Node* n : started) {
+    if (why[n->name].empty()) {
+      Done(*n, "in sync, shard " + grown + soaked);
+    } else {
+      Fail(*n, why[n->name]);
+      failed->push_back(n);
+    }
+  }
 }
 
 Status ShardWaves::Bring(const Node& node, ResumeAction how) {
@@ -150,7 +202,8 @@ Status ShardWaves::Bring(const Node& node, ResumeAction how) {
   return action_.Apply(ops_, node, how, *this);
 }
 
-void ShardWaves::WaitInSync(const std::vector<const Node*>& nodes) {
+std::map<std::string, std::string> ShardWaves::WaitInSync(const std::vector<const Node*>& nodes,
+                                                          std::string* grown_by) {
   const RollingPolicy& policy = ctx_.pb.rolling;
   Enter(Phase::kGate, "waiting for " + Join(NodeNames(nodes)) + " to be in sync and +" +
                           std::to_string(policy.min_new_blocks) + " blocks");
@@ -169,18 +222,53 @@ void ShardWaves::WaitInSync(const std::vector<const Node*>& nodes) {
     }
     if ((lagging.empty() && grown) || ctx_.clock.Now() >= deadline) {
       std::string blocks = "+" + std::to_string(baseline < 0 ? 0 : s.top - baseline) + " blocks";
+      *grown_by = blocks;
+      std::map<std::string, std::string> why;
       for (const Node* n : nodes) {
-        if (grown && InSyncNormal(by_name[n->name], s, ctx_.pb)) {
-          Done(*n, "in sync, shard " + blocks);
-        } else {
-          Fail(*n, "not back in sync " + FormatDuration(policy.node_timeout) +
-                       " after its start: " + (grown ? Join(lagging) : "shard only " + blocks));
+        if (!grown || !InSyncNormal(by_name[n->name], s, ctx_.pb)) {
+          why[n->name] = "not back in sync " + FormatDuration(policy.node_timeout) +
+                         " after its start: " + (grown ? Join(lagging) : "shard only " + blocks);
         }
       }
-      return;
+      return why;
     }
     ctx_.clock.SleepFor(ctx_.pb.gate.poll_interval);
   }
+}
+
+void ShardWaves::Undo(const std::vector<const Node*>& nodes) {
+  if (!action_.CanUndo()) return;
+  Enter(Phase::kWave, "putting back " + Join(NodeNames(nodes)));
+  std::vector<Status> undone(nodes.size());
+  ParallelFor(nodes.size(), ctx_.pb.parallel_nodes,
+              [&](size_t i) { undone[i] = action_.Undo(ops_, *nodes[i]); });
+  std::vector<const Node*> started;
+  for (size_t i = 0; i < nodes.size(); ++i) {
+    if (undone[i].ok()) {
+      started.push_back(nodes[i]);
+    } else {
+      RolledBack(*nodes[i], false, undone[i].message());
+    }
+  }
+  if (started.empty()) return;
+  std::string grown;
+  std::map<std::string, std::string> why = WaitInSync(started, &grown);
+  for (const Node* n : started) {
+    bool ok = why[n->name].empty();
+    RolledBack(*n, ok, ok ? "put back and in sync, shard " + grown : why[n->name]);
+  }
+}
+
+void ShardWaves::RolledBack(const Node& node, bool ok, const std::string& detail) {
+  Status logged = ctx_.journal.Record(shard_.id, node.name, Step::kNode,
+                                      ok ? Outcome::kRolledBack : Outcome::kRollbackFailed, detail);
+  report_.rolled_back.emplace_back(node.name, ok ? detail : "NOT put back: " + detail);
+  if (ok) {
+    Emit(Event::Kind::kNode, node.name, "rolled back: " + detail);
+  } else {
+    Warn(node.name, "ROLLBACK FAILED: " + detail + "; check the node by hand");
+  }
+  if (!logged.ok()) Warn(node.name, "its rollback could not be journaled: " + logged.message());
 }
 
 std::vector<NodeStatus> ShardWaves::Sample(SampleSummary* summary) {

@@ -25,6 +25,8 @@ struct WaveOptions {
   /// Resume: nodes whose action was interrupted, with their journaled history. They are
   /// re-assessed (is_running) and brought back first, before any new wave.
   std::map<std::string, NodeHistory> in_flight;
+  /// Targets the action's Prepare left out (not in `targets`), with why: reported skipped.
+  std::map<std::string, std::string> left_out;
   int failure_budget = 0;  // node failures tolerated over the whole run
   bool resumed = false;    // journal "resumed" instead of "begin" for the run
 };
@@ -67,8 +69,17 @@ class ShardWaves : public ShardTask, public NodeNotes {
   void RunWave(const std::vector<const Node*>& wave, const std::vector<ResumeAction>& actions);
   /// Journals the node's begin (for a fresh action) and applies the action.
   Status Bring(const Node& node, ResumeAction how);
-  /// Waits until every node is Normal and in sync and the shard's top grew by min_new_blocks.
-  void WaitInSync(const std::vector<const Node*>& nodes);
+  /// The per-node gate, the action's Check and (for the canary wave) its Soak on the started
+  /// nodes: each is done or failed; the failed ones are added to *failed.
+  void Judge(const std::vector<const Node*>& started, std::vector<const Node*>* failed);
+  /// Per node: "" when Normal and in sync after the shard's top grew by min_new_blocks, else
+  /// why not; waits at most rolling.node_timeout. *grown gets "+N blocks".
+  std::map<std::string, std::string> WaitInSync(const std::vector<const Node*>& nodes,
+                                                std::string* grown);
+  /// Puts failed nodes back as they were (the action's Undo), then gates them; each is
+  /// journaled and reported rolled back (or not).
+  void Undo(const std::vector<const Node*>& nodes);
+  void RolledBack(const Node& node, bool ok, const std::string& detail);
   /// Probes every node of the shard; tracks the longest stall of the top height and keeps the
   /// sample as last_sample_.
   std::vector<NodeStatus> Sample(SampleSummary* summary);
@@ -85,7 +96,10 @@ class ShardWaves : public ShardTask, public NodeNotes {
   const WaveOptions& options_;
   FailureBudget& budget_;
   int wave_ = 0;
-  int64_t top_ = -1;  // highest top height seen, and when it last grew
+  bool canaries_planned_ = false;  // the shard's first fresh wave was offered to Canaries
+  bool canary_wave_ = false;       // the wave being planned or run is the canaries
+  std::string canary_failed_;      // set when a canary failed: no further wave in this shard
+  int64_t top_ = -1;               // highest top height seen, and when it last grew
   TimePoint top_moved_;
   std::vector<NodeStatus> last_sample_;  // the latest probe, until a wave acts on nodes
   std::set<std::string> finished_;       // targets done or failed

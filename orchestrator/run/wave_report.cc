@@ -8,11 +8,13 @@
 namespace shardctl {
 namespace {
 
-std::vector<std::string> FailedLines(const WaveShardReport& s) {
+std::vector<std::string> PairLines(const std::vector<std::pair<std::string, std::string>>& v) {
   std::vector<std::string> out;
-  for (const auto& [node, why] : s.failed) out.push_back(node + " (" + why + ")");
+  for (const auto& [node, why] : v) out.push_back(node + " (" + why + ")");
   return out;
 }
+
+std::vector<std::string> FailedLines(const WaveShardReport& s) { return PairLines(s.failed); }
 
 std::string Waves(const WaveShardReport& s) {
   std::string out;
@@ -46,6 +48,8 @@ std::string RenderWaveText(const WaveReport& r) {
     if (!s.reason.empty()) o << "    " << s.reason << "\n";
     o << "    waves: " << Waves(s) << "\n";
     if (!s.failed.empty()) o << "    failed: " << JoinOrDash(FailedLines(s)) << "\n";
+    if (!s.rolled_back.empty())
+      o << "    rolled back: " << JoinOrDash(PairLines(s.rolled_back)) << "\n";
     if (!s.skipped.empty()) o << "    skipped: " << JoinOrDash(s.skipped) << "\n";
     if (!s.not_started.empty()) o << "    not started: " << JoinOrDash(s.not_started) << "\n";
     if (!s.replaced_binaries.empty())
@@ -71,6 +75,8 @@ std::string RenderWaveMarkdown(const WaveReport& r) {
   for (const WaveShardReport& s : r.shards) {
     o << "\n## Shard " << s.shard << "\n\n- waves: " << Waves(s) << "\n";
     if (!s.reason.empty()) o << "- " << s.reason << "\n";
+    if (!s.rolled_back.empty())
+      o << "- rolled back: " << MarkdownCell(JoinOrDash(PairLines(s.rolled_back))) << "\n";
     o << "\n" << TimelineMarkdown(s.timeline);
   }
   return o.str();
@@ -81,12 +87,15 @@ nlohmann::json WaveReportToJson(const WaveReport& r) {
   for (const WaveShardReport& s : r.shards) {
     nlohmann::json failed = nlohmann::json::object();
     for (const auto& [node, why] : s.failed) failed[node] = why;
+    nlohmann::json rolled_back = nlohmann::json::object();
+    for (const auto& [node, how] : s.rolled_back) rolled_back[node] = how;
     shards.push_back({{"shard", s.shard},
                       {"verdict", PhaseName(s.verdict)},
                       {"reason", s.reason},
                       {"waves", s.waves},
                       {"done", s.done},
                       {"failed", failed},
+                      {"rolled_back", rolled_back},
                       {"skipped", s.skipped},
                       {"not_started", s.not_started},
                       {"replaced_binaries", s.replaced_binaries},

@@ -18,6 +18,8 @@ struct WaveShardReport : ShardResult {
   std::vector<std::pair<std::string, std::string>> failed;  // node, why
   std::vector<std::string> skipped;      // budget spent or the shard refused before reaching them
   std::vector<std::string> not_started;  // interrupted before reaching them (resume does them)
+  /// Failed nodes the action put back as they were (node, how it went: in sync or why not).
+  std::vector<std::pair<std::string, std::string>> rolled_back;
   Duration longest_stall{0};  // longest time the shard's top height stood still, as probed
 };
 

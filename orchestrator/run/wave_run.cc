@@ -7,10 +7,11 @@ namespace {
 
 class WavesOperation : public Operation {
  public:
-  WavesOperation(std::string command, const Inventory& inv, NodeAction& action,
+  WavesOperation(std::string command, RunContext& ctx, NodeAction& action,
                  const WaveOptions& options)
       : command_(std::move(command)),
-        inv_(inv),
+        ctx_(ctx),
+        inv_(ctx.inv),
         action_(action),
         options_(options),
         budget_(options.failure_budget) {}
@@ -37,9 +38,31 @@ class WavesOperation : public Operation {
            std::to_string(options_.failure_budget);
   }
 
-  void Prepare(size_t slots) override { shards_.resize(slots); }
+  // The action's run-wide step (an upgrade's staging): what it leaves out is skipped; an error
+  // refuses every shard.
+  void Prepare(size_t slots) override {
+    shards_.resize(slots);
+    std::vector<const Node*> targets;
+    for (const Shard& shard : inv_.shards) {
+      for (const Node& n : shard.nodes) {
+        if (options_.targets.count(n.name) || options_.in_flight.count(n.name))
+          targets.push_back(&n);
+      }
+    }
+    auto left_out = action_.Prepare(ctx_, targets);
+    if (!left_out.ok()) {
+      refused_ = left_out.status().message();
+      return;
+    }
+    for (const auto& [name, why] : *left_out) {
+      options_.targets.erase(name);
+      options_.in_flight.erase(name);
+      options_.left_out[name] = why;
+    }
+  }
 
   void RunShard(RunContext& ctx, const Shard& shard, size_t slot) override {
+    if (!refused_.empty()) return Skip(ctx, shard, slot, refused_);
     if (budget_.Spent()) return Skip(ctx, shard, slot, "failure budget spent before it began");
     shards_[slot] = ShardWaves(ctx, shard, action_, options_, budget_).Run();
   }
@@ -85,9 +108,11 @@ class WavesOperation : public Operation {
   }
 
   const std::string command_;
+  RunContext& ctx_;
   const Inventory& inv_;
   NodeAction& action_;
-  const WaveOptions& options_;
+  WaveOptions options_;                  // a copy: Prepare may leave targets out
+  std::string refused_;                  // why Prepare refused every shard ("" when it did not)
   FailureBudget budget_;                 // shared by every shard's thread
   std::vector<WaveShardReport> shards_;  // slot i written by the driver's thread for slot i only
 };
@@ -96,7 +121,7 @@ class WavesOperation : public Operation {
 
 Result<WaveReport> RunWaves(RunContext& ctx, const std::string& command, NodeAction& action,
                             const WaveOptions& options) {
-  WavesOperation op(command, ctx.inv, action, options);
+  WavesOperation op(command, ctx, action, options);
   auto run = RunOperation(ctx, op, DriverOptions{options.shards, options.resumed});
   if (!run.ok()) return run.status();
   return op.Report(*run);

@@ -82,7 +82,12 @@ ExecResult FakeTransport::Exec(const Node& node, const std::string& command,
   Handler handler;
   {
     std::lock_guard<std::mutex> lock(mu_);
-    calls_.push_back(Call{node.name, command, clock_->Now()});
+    Call call{node.name, command, clock_->Now(), false, ""};
+    if (options.stdin_data != nullptr) {
+      call.has_stdin = true;
+      call.stdin_data = *options.stdin_data;
+    }
+    calls_.push_back(std::move(call));
     handler = FindHandler(node, command);
   }
   if (options.cancel != nullptr && options.cancel->cancelled()) {

@@ -17,7 +17,8 @@ namespace shardctl {
 /// command, by substring (On) or by std::regex_search (OnRegex); the most recently added matching
 /// rule answers, so a test can change the network's behaviour midway. With no matching rule the
 /// fallback answers (by default: kError "no rule for ...", so unexpected commands are visible).
-/// Every call is recorded with the time from the injected clock before the rule runs.
+/// Every call is recorded (with its stdin data, if any) with the time from the injected clock
+/// before the rule runs.
 /// Exec applies options.max_output_bytes (truncating and setting *_truncated) and answers
 /// kCancelled without consulting rules when options.cancel is already set.
 /// Thread-safe: rules, fallback and the record are guarded; handlers run outside the lock, so a
@@ -30,6 +31,8 @@ class FakeTransport : public Transport {
     std::string node;
     std::string command;
     TimePoint at;
+    bool has_stdin = false;  // options.stdin_data was set ...
+    std::string stdin_data;  // ... to these bytes
   };
 
   /// clock is not owned and must outlive this object; null uses an internal RealClock.

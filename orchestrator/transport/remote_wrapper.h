@@ -22,7 +22,10 @@ inline constexpr Duration kBackstopMargin{5000};
 /// How long the node waits after TERM before KILL.
 inline constexpr Duration kRemoteKillAfter{3000};
 
-/// The shell text to exec on the node for command with the given time limit.
-std::string WrapRemoteCommand(const std::string& command, Duration timeout);
+/// The shell text to exec on the node for command with the given time limit. With
+/// stdin_to_command (ExecOptions::stdin_data: the command reads the channel's stdin, so EOF
+/// cannot be the kill signal) only the node's own limit applies: kBackstopMargin after timeout.
+std::string WrapRemoteCommand(const std::string& command, Duration timeout,
+                              bool stdin_to_command = false);
 
 }  // namespace shardctl

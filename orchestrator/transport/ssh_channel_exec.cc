@@ -15,6 +15,7 @@ constexpr Duration kPollSlice{100};  // how often a waiting command looks at can
 // After the exit status, how long a background process may keep stdout/stderr open before we
 // stop reading (OpenSSH's client would wait for it forever).
 constexpr Duration kEofGrace{2000};
+constexpr size_t kStdinChunk = 256 * 1024;  // per write, so output is read in between
 // After EOF at the deadline, how long to wait for the node to confirm the kill (TERM, and KILL
 // kRemoteKillAfter later).
 constexpr Duration kKillConfirmWait = kRemoteKillAfter + Duration(2000);
@@ -128,6 +129,10 @@ class RunningCommand {
   ExecResult Wait(const ExecOptions& options, TimePoint deadline, bool* session_broken);
 
  private:
+  /// Writes as much of *stdin_data as the remote window takes now; sends EOF after the last byte.
+  /// Returns false on a session error; *wrote says whether any byte went out.
+  bool PumpStdin(const std::string* stdin_data, bool* wrote);
+
   bool Exited() const { return exit_.has_status || exit_.has_signal; }
   bool Finished() const { return Exited() || ssh_channel_is_closed(channel_); }
   ExecResult Lost(ExecResult* r, bool* session_broken) {
@@ -138,7 +143,7 @@ class RunningCommand {
   }
   /// EOF on the command's stdin: the node's wrapper kills the command's process group.
   void AskNodeToKill() {
-    if (ssh_channel_is_open(channel_)) ssh_channel_send_eof(channel_);
+    if (!stdin_eof_sent_ && ssh_channel_is_open(channel_)) ssh_channel_send_eof(channel_);
   }
   ExecResult TimedOut(ExecResult* r) const;
 
@@ -148,8 +153,28 @@ class RunningCommand {
   ssh_channel_callbacks_struct callbacks_{};
   bool callbacks_set_ = false;
   ExitInfo exit_;
+  size_t stdin_sent_ = 0;
+  bool stdin_eof_sent_ = false;
   bool killing_ = false;  // the deadline passed and the node was asked to kill the command
 };
+
+bool RunningCommand::PumpStdin(const std::string* stdin_data, bool* wrote) {
+  *wrote = false;
+  if (stdin_data == nullptr || stdin_eof_sent_ || Finished()) return true;
+  if (stdin_sent_ < stdin_data->size()) {
+    size_t window = ssh_channel_window_size(channel_);
+    if (window == 0) return true;  // the poll loop processes the window adjustment
+    size_t n = std::min({window, stdin_data->size() - stdin_sent_, kStdinChunk});
+    int w = ssh_channel_write(channel_, stdin_data->data() + stdin_sent_, static_cast<uint32_t>(n));
+    if (w == SSH_ERROR) return false;
+    stdin_sent_ += static_cast<size_t>(w);
+    *wrote = true;
+    if (stdin_sent_ < stdin_data->size()) return true;
+  }
+  if (ssh_channel_send_eof(channel_) == SSH_ERROR) return false;
+  stdin_eof_sent_ = true;
+  return true;
+}
 
 ExecResult RunningCommand::TimedOut(ExecResult* r) const {
   r->outcome = ExecResult::Outcome::kTimedOut;
@@ -201,8 +226,11 @@ ExecResult RunningCommand::Wait(const ExecOptions& options, TimePoint deadline,
       ssh_channel_close(channel_);
       return TimedOut(&r);
     }
-    int wait_ms = static_cast<int>(std::min(deadline - now, kPollSlice).count());
-    if (ssh_event_dopoll(event_, std::max(wait_ms, 1)) == SSH_ERROR) {
+    bool wrote = false;
+    if (!PumpStdin(options.stdin_data, &wrote)) return Lost(&r, session_broken);
+    // After a write, only look at what arrived meanwhile; otherwise sleep until something does.
+    int wait_ms = std::max(1, static_cast<int>(std::min(deadline - now, kPollSlice).count()));
+    if (ssh_event_dopoll(event_, wrote ? 0 : wait_ms) == SSH_ERROR) {
       return Lost(&r, session_broken);
     }
   }

@@ -18,6 +18,8 @@ namespace shardctl {
 /// waits up to kKillConfirmWait for its exit (kTimedOut, remote_killed set when it came) and
 /// closes the channel. When options.cancel is set (checked at least every 100 ms) stdin gets EOF
 /// and the channel is closed at once (kCancelled): the node kills the group on that EOF.
+/// options.stdin_data, when set, is written as the remote window allows (never blocking past the
+/// deadline, reading output meanwhile), then EOF is sent.
 /// *not_started is set when the failure happened before the command could have run (channel
 /// open or exec request refused), so the caller may safely retry on a fresh session.
 /// *session_broken is set when the session must not be reused (connection lost).

@@ -98,8 +98,9 @@ ExecResult SshTransport::ExecLocked(NodeSession& ns, const Node& node, const std
     SetSessionTimeout(ns.session, std::min(left, options_.connect_timeout));
     bool not_started = false;
     bool broken = false;
-    ExecResult r = ExecOnSession(ns.session, WrapRemoteCommand(command, left), options, *deadline,
-                                 &not_started, &broken);
+    ExecResult r =
+        ExecOnSession(ns.session, WrapRemoteCommand(command, left, options.stdin_data != nullptr),
+                      options, *deadline, &not_started, &broken);
     if (broken) Drop(ns);
     if (not_started && may_retry) {
       may_retry = false;  // the kept session had died: reconnect once and try again

@@ -15,6 +15,9 @@ struct ExecOptions {
   Duration timeout{30000};              // whole command, connect included if a connect is needed
   size_t max_output_bytes = 1 << 20;    // per stream; the rest is read and dropped (no deadlock)
   const CancelToken* cancel = nullptr;  // polled; a cancelled command's channel is closed
+  /// Not owned; must outlive the call. When set, these bytes are written to the command's stdin,
+  /// then EOF is sent (so `cat > FILE` ends). When null, stdin gets no data and no EOF.
+  const std::string* stdin_data = nullptr;
 };
 
 struct ExecResult {

@@ -184,7 +184,7 @@ TEST(DrillSandbox, AShardOutsideTheBlastRadiusHaltingAbortsAndRollsBack) {
             std::string::npos)
       << report.dump(2);
   EXPECT_FALSE(DrillJournaled(sb, "undo", "ok").empty()) << "the fault was not undone";
-  EXPECT_FALSE(DrillJournaled(sb, "rollback", "done").empty());
+  EXPECT_FALSE(DrillJournaled(sb, "rollbacks", "done").empty());
   for (const SandboxNode& n : sb.nodes()) EXPECT_TRUE(sb.IsRunning(n.name)) << n.name;
   ExpectDrilledShardsCommitting(sb, 4);
 }

@@ -14,6 +14,7 @@
 
 #include "support/etcd_fixture.h"
 #include "support/etcd_writer.h"
+#include "support/run_checks.h"
 #include "support/shardctl_cli.h"
 #include "support/test_util.h"
 
@@ -156,8 +157,8 @@ TEST(EtcdRolling, ThreeClustersOfThreeEveryMemberOnceLeaderLastNoFailedWrite) {
   std::vector<json> journal = JournalLines(state);
   for (const EtcdMember& m : etcd.members()) {
     EXPECT_EQ(etcd.Starts(m) - before[m.name], 1) << m.name << " not started exactly once";
-    EXPECT_EQ(CountPerNode(journal, "restart", "done")[m.name], 1) << m.name;
-    EXPECT_EQ(CountPerNode(journal, "stop", "begin")[m.name], 1) << m.name;
+    EXPECT_EQ(CountJournal(journal, "restart", "done")[m.name], 1) << m.name;
+    EXPECT_EQ(CountJournal(journal, "stop", "begin")[m.name], 1) << m.name;
     EXPECT_TRUE(etcd.IsRunning(m)) << m.name;
   }
   ExpectLeaderLast(etcd, journal, leaders, kClusters);

@@ -15,6 +15,7 @@
 #include <thread>
 
 #include "support/height_monitor.h"
+#include "support/run_checks.h"
 #include "support/sandbox_fixture.h"
 #include "support/shardctl_cli.h"
 #include "support/test_util.h"
@@ -24,46 +25,7 @@ namespace {
 
 using namespace std::chrono_literals;
 using nlohmann::json;
-using WallTime = HeightMonitor::WallTime;
 
-// How many times each node was started by its ctl (sandbox-node logs one line per start).
-std::map<std::string, int> StartCounts(const Sandbox& sb) {
-  std::map<std::string, int> out;
-  for (const SandboxNode& n : sb.nodes()) {
-    std::string log = ReadFile(n.dir + "/node.log");
-    int count = 0;
-    for (size_t at = log.find("=== sandbox-node: start"); at != std::string::npos;
-         at = log.find("=== sandbox-node: start", at + 1)) {
-      ++count;
-    }
-    out[n.name] = count;
-  }
-  return out;
-}
-
-// Every node was started exactly `times` more since `before`.
-void ExpectStartedExactly(const Sandbox& sb, const std::map<std::string, int>& before, int times) {
-  for (const auto& [name, count] : StartCounts(sb)) {
-    EXPECT_EQ(count - before.at(name), times)
-        << name << " was started " << count - before.at(name) << " time(s)";
-  }
-}
-
-WallTime At(const json& line) {
-  return WallTime(std::chrono::milliseconds(line["unix_ms"].get<int64_t>()));
-}
-
-// From a node's stop "begin" to its restart "done" (or the end of the journal).
-std::pair<WallTime, WallTime> RestartWindow(const std::vector<json>& journal,
-                                            const std::string& node) {
-  WallTime from{}, to = WallTime::max();
-  for (const json& j : journal) {
-    if (j["node"] != node) continue;
-    if (j["step"] == "stop" && j["outcome"] == "begin") from = At(j);
-    if (j["step"] == "restart" && j["outcome"] == "done") to = At(j);
-  }
-  return {from, to};
-}
 
 std::string Ms(std::chrono::milliseconds d) { return std::to_string(d.count()) + " ms"; }
 
@@ -75,7 +37,7 @@ TEST(RollingSandbox, FourShardsOfSevenKeepCommittingAndEveryNodeRestartsOnce) {
   opt.voting_power = {1, 1, 1, 2, 1, 1, 2};  // total 9, quorum 7: 2 power may be down at once
   std::string err, out;
   ASSERT_TRUE(sb.Up(opt, &err)) << err;
-  const auto before = StartCounts(sb);
+  const auto before = NodeStartCounts(sb);
   const std::string state = sb.dir() + "/state", stderr_file = sb.dir() + "/rolling.stderr";
   const std::string report_md = sb.dir() + "/rolling.md";
 
@@ -97,9 +59,9 @@ TEST(RollingSandbox, FourShardsOfSevenKeepCommittingAndEveryNodeRestartsOnce) {
   std::vector<json> journal = JournalLines(state);
   for (const SandboxNode& n : sb.nodes()) {
     EXPECT_TRUE(sb.IsRunning(n.name)) << n.name;
-    EXPECT_EQ(CountPerNode(journal, "restart", "done")[n.name], 1) << n.name;
-    EXPECT_EQ(CountPerNode(journal, "stop", "begin")[n.name], 1) << n.name;
-    EXPECT_EQ(CountPerNode(journal, "start", "begin")[n.name], 1) << n.name;
+    EXPECT_EQ(CountJournal(journal, "restart", "done")[n.name], 1) << n.name;
+    EXPECT_EQ(CountJournal(journal, "stop", "begin")[n.name], 1) << n.name;
+    EXPECT_EQ(CountJournal(journal, "start", "begin")[n.name], 1) << n.name;
   }
 
   // Stalls, as seen from outside: never more than 3 block times while a non-leader was down;
@@ -111,7 +73,7 @@ TEST(RollingSandbox, FourShardsOfSevenKeepCommittingAndEveryNodeRestartsOnce) {
     ASSERT_FALSE(s["waves"].empty());
     const json& last_wave = s["waves"].back();
     ASSERT_EQ(last_wave.size(), 1u) << "the leader goes last, alone: " << s.dump();
-    auto [leader_from, leader_to] = RestartWindow(journal, last_wave[0].get<std::string>());
+    auto [leader_from, leader_to] = ActionWindow(journal, last_wave[0].get<std::string>());
     std::chrono::milliseconds worst_other{0}, worst_leader{0};
     for (const HeightMonitor::Stall& st : monitor.Stalls(id)) {
       bool leader = st.to > leader_from && st.from < leader_to;
@@ -133,7 +95,7 @@ TEST(RollingSandbox, KillNineMidRunThenResumeRestartsNoNodeTwice) {
   opt.nodes = 7;
   std::string err, out;
   ASSERT_TRUE(sb.Up(opt, &err)) << err;
-  const auto before = StartCounts(sb);
+  const auto before = NodeStartCounts(sb);
   const std::string state = sb.dir() + "/state", stderr_file = sb.dir() + "/rolling.stderr";
   const std::string pid_file = sb.dir() + "/shardctl.pid";
 
@@ -161,9 +123,9 @@ TEST(RollingSandbox, KillNineMidRunThenResumeRestartsNoNodeTwice) {
   // Kill it once one node is done and another has been stopped but not yet reported done.
   auto in_flight = [&] {
     std::vector<json> j = JournalLines(state);
-    auto done = CountPerNode(j, "restart", "done");
+    auto done = CountJournal(j, "restart", "done");
     std::set<std::string> nodes;
-    for (const auto& [node, n] : CountPerNode(j, "stop", "ok")) {
+    for (const auto& [node, n] : CountJournal(j, "stop", "ok")) {
       if (!done.count(node)) nodes.insert(node);
     }
     return done.empty() ? std::set<std::string>{} : nodes;
@@ -188,11 +150,11 @@ TEST(RollingSandbox, KillNineMidRunThenResumeRestartsNoNodeTwice) {
 
   ExpectStartedExactly(sb, before, 1);
   std::vector<json> journal = JournalLines(state);
-  auto resumed = CountPerNode(journal, "restart", "resume");
+  auto resumed = CountJournal(journal, "restart", "resume");
   EXPECT_EQ(resumed[victim], 1) << victim << " was in flight and must be re-assessed";
   for (const SandboxNode& n : sb.nodes()) {
-    EXPECT_EQ(CountPerNode(journal, "restart", "done")[n.name], 1) << n.name;
-    EXPECT_EQ(CountPerNode(journal, "stop", "begin")[n.name], 1) << n.name << " stopped twice";
+    EXPECT_EQ(CountJournal(journal, "restart", "done")[n.name], 1) << n.name;
+    EXPECT_EQ(CountJournal(journal, "stop", "begin")[n.name], 1) << n.name << " stopped twice";
     EXPECT_TRUE(sb.IsRunning(n.name)) << n.name;
   }
   auto h = sb.ShardHeight(0);
@@ -225,7 +187,7 @@ TEST(RollingSandbox, OutsideTheWindowIsRefusedUnlessOverriddenAndJournaled) {
   TempDir tmp;
   const std::string pb = ClosedWindowPlaybook(tmp);
   const std::string state = sb.dir() + "/state", stderr_file = sb.dir() + "/rolling.stderr";
-  const auto before = StartCounts(sb);
+  const auto before = NodeStartCounts(sb);
 
   EXPECT_EQ(Shardctl({"rolling-restart", "-i", sb.inventory_path(), "-p", pb, "--yes",
                       "--state-dir", state},
@@ -250,7 +212,7 @@ TEST(RollingSandbox, OutsideTheWindowIsRefusedUnlessOverriddenAndJournaled) {
                                   std::string::npos);
   }
   EXPECT_TRUE(journaled) << "the override and its reason must be journaled";
-  auto after = StartCounts(sb);
+  auto after = NodeStartCounts(sb);
   for (const auto& [name, count] : after) {
     EXPECT_EQ(count - before.at(name), name == "s0-n1" ? 1 : 0) << name;
   }

@@ -41,11 +41,13 @@ TEST(JournalTest, EveryStepOutcomeAndPhaseNameReadsBackAsItself) {
   for (Step s :
        {Step::kRun, Step::kPhase, Step::kShard, Step::kAssess, Step::kConfirmDown, Step::kSyncCheck,
         Step::kGate, Step::kWave, Step::kNode, Step::kLease, Step::kLockBreak, Step::kDrill,
-        Step::kHypothesis, Step::kFault, Step::kUndo, Step::kRecovery, Step::kRollback}) {
+        Step::kHypothesis, Step::kFault, Step::kUndo, Step::kRecovery, Step::kRollback,
+        Step::kStaging, Step::kSoak}) {
     EXPECT_EQ(ParseStep(StepName(s)), JournalStep(s)) << StepName(s);
   }
   for (CommandId id : AllCommands()) EXPECT_EQ(ParseStep(StepName(id)), JournalStep(id));
-  for (int o = 0; o <= static_cast<int>(Outcome::kAborted); ++o) {
+  for (CommandId id : UpgradeCommandIds()) EXPECT_EQ(ParseStep(StepName(id)), JournalStep(id));
+  for (int o = 0; o <= static_cast<int>(Outcome::kRollbackFailed); ++o) {
     EXPECT_EQ(ParseOutcome(OutcomeName(Outcome(o))), Outcome(o)) << o;
   }
   for (int p = 0; p <= static_cast<int>(Phase::kCancelled); ++p) {

@@ -11,6 +11,7 @@
 #include <set>
 #include <sstream>
 
+#include "ops/upgrade/artifact.h"
 #include "support/test_util.h"
 
 namespace {
@@ -36,13 +37,13 @@ class SimProcessTest : public ::testing::Test {
 /// A `validator-sim run` child; killed (SIGKILL) and reaped on destruction if still running.
 class SimProcess {
  public:
-  SimProcess(const std::string& config, const std::string& log) {
+  SimProcess(const std::string& config, const std::string& log, const std::string& binary = Sim()) {
     pid_ = fork();
     if (pid_ == 0) {
       int fd = open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
       dup2(fd, 1);
       dup2(fd, 2);
-      execl(Sim().c_str(), "validator-sim", "run", "--config", config.c_str(), nullptr);
+      execl(binary.c_str(), "validator-sim", "run", "--config", config.c_str(), nullptr);
       _exit(127);
     }
   }
@@ -219,6 +220,55 @@ TEST_F(SimProcessTest, CliContract) {
   EXPECT_NE(out.find("colour"), std::string::npos) << out;
   EXPECT_EQ(RunCommand({Sim(), "frobnicate"}, &out), 2);
   EXPECT_EQ(RunCommand({Sim(), "free-ports", "x"}, &out), 2);
+}
+
+/// Runs `tools/sandbox release` from the built simulator; returns its exit code.
+int MakeRelease(const TempDir& tmp, const std::vector<std::string>& extra, std::string* out) {
+  std::vector<std::string> argv = {shardctl::testing::SourceDir() + "/tools/sandbox",
+                                   "release",
+                                   "--dir",
+                                   tmp.path(),
+                                   "--sim",
+                                   Sim()};
+  argv.insert(argv.end(), extra.begin(), extra.end());
+  return RunCommand(argv, out);
+}
+
+TEST_F(SimProcessTest, SandboxReleaseReportsItsVersionOrCrashesOnStart) {
+  TempDir tmp;
+  std::string out;
+  std::string v2 = tmp.path() + "/v2";
+  ASSERT_EQ(MakeRelease(tmp, {"--version", "v2.3.4", "--out", v2}, &out), 0) << out;
+  std::string bytes = shardctl::testing::ReadFile(v2);
+  std::string sha = shardctl::upgrade::Sha256Hex(bytes);
+  EXPECT_NE(out.find(sha), std::string::npos) << out;
+  EXPECT_NE(sha, shardctl::upgrade::Sha256Hex(shardctl::testing::ReadFile(Sim())));
+  EXPECT_TRUE(
+      shardctl::upgrade::CheckArtifactFormat(bytes, shardctl::upgrade::HostArtifactFormat()).ok());
+  ASSERT_EQ(RunCommand({v2, "--version"}, &out), 0);
+  EXPECT_EQ(out, "validator-sim v2.3.4 (harmony-compatible RPC)\n");
+
+  std::vector<int> ports = DistinctFreePorts(2);
+  std::vector<std::string> configs = WriteShard(tmp, {ports[0]}, {ports[1]});
+  {
+    SimProcess node(configs[0], tmp.path() + "/v2.log", v2);  // a release is a working validator
+    ASSERT_TRUE(WaitFor([&] { return Rpc(ports[1], "hmyv2_getNodeMetadata").is_object(); }, 5s));
+    EXPECT_EQ(Rpc(ports[1], "hmyv2_getNodeMetadata")["version"],
+              "validator-sim v2.3.4 (harmony-compatible RPC)");
+    EXPECT_EQ(node.Terminate(), 0);
+  }
+
+  std::string crash = tmp.path() + "/crash";
+  ASSERT_EQ(MakeRelease(tmp, {"--version", "v3", "--crash-on-start", "--out", crash}, &out), 0)
+      << out;
+  EXPECT_EQ(RunCommand({crash, "run", "--config", configs[0]}, &out), 1);
+  EXPECT_NE(out.find("crash-on-start"), std::string::npos) << out;
+  EXPECT_EQ(RunCommand({crash, "--version"}, &out), 0);
+  EXPECT_EQ(out, "validator-sim v3 (harmony-compatible RPC)\n");
+
+  EXPECT_NE(MakeRelease(tmp, {"--version", "bad version", "--out", crash}, &out), 0);
+  EXPECT_NE(out.find("--version must be"), std::string::npos) << out;
+  EXPECT_NE(MakeRelease(tmp, {"--version", "v4", "--out", crash, "--sim", v2 + ".none"}, &out), 0);
 }
 
 }  // namespace

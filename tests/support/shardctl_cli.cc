@@ -57,20 +57,9 @@ std::vector<json> JournalLines(const std::string& state_dir) {
   return lines;
 }
 
-std::map<std::string, int> CountPerNode(const std::vector<json>& journal, const std::string& step,
-                                        const std::string& outcome) {
-  std::map<std::string, int> out;
-  for (const json& j : journal) {
-    if (j["node"].is_string() && j["step"] == step && j["outcome"] == outcome) {
-      out[j["node"].get<std::string>()]++;
-    }
-  }
-  return out;
-}
-
 ShardctlProcess::ShardctlProcess(const std::vector<std::string>& args,
                                  const std::string& out_file) {
-  std::string bin = ShardctlBin();
+  std::string bin = BinDir() + "/shardctl";
   std::vector<char*> argv = {bin.data()};
   for (const std::string& a : args) argv.push_back(const_cast<char*>(a.c_str()));
   argv.push_back(nullptr);

@@ -3,7 +3,6 @@
 #pragma once
 
 #include <chrono>
-#include <map>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -42,8 +41,5 @@ class ShardctlProcess {
 /// Every line of every journal under state_dir/runs, file by file in name (= time) order.
 std::vector<nlohmann::json> JournalLines(const std::string& state_dir);
 
-/// How many journal lines of one step and outcome each node has.
-std::map<std::string, int> CountPerNode(const std::vector<nlohmann::json>& journal,
-                                        const std::string& step, const std::string& outcome);
 
 }  // namespace shardctl::testing

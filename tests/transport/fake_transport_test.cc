@@ -53,6 +53,26 @@ TEST(FakeTransportTest, TruncatesOutputAndHonoursCancel) {
   EXPECT_EQ(fake.CloseAllCount(), 1);
 }
 
+TEST(FakeTransportTest, RecordsStdinData) {
+  FakeTransport t;
+  t.On("", "cat", FakeTransport::Ok());
+  Node n;
+  n.name = "a";
+  std::string bytes(
+      "\x7f"
+      "ELF\0x",
+      6);
+  ExecOptions o;
+  o.stdin_data = &bytes;
+  ASSERT_TRUE(t.Exec(n, "cat > f", o).ok());
+  ASSERT_TRUE(t.Exec(n, "cat g", ExecOptions{}).ok());
+  auto calls = t.calls();
+  ASSERT_EQ(calls.size(), 2u);
+  EXPECT_TRUE(calls[0].has_stdin);
+  EXPECT_EQ(calls[0].stdin_data, bytes);
+  EXPECT_FALSE(calls[1].has_stdin);
+}
+
 TEST(ExecResultTest, ReasonsArePlainWords) {
   ExecResult r;
   r.outcome = ExecResult::Outcome::kExited;

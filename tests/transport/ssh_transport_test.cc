@@ -105,6 +105,43 @@ TEST_F(SshTransportTest, BoundsLargeOutputWithoutDeadlockAndKeepsAllWhenAllowed)
   EXPECT_EQ(t.connections_opened(), 1);
 }
 
+TEST_F(SshTransportTest, WritesStdinDataThenEofOnTheKeptSession) {
+  SshTransport t;
+  Node node = sshd_.MakeNode("a");
+  ASSERT_TRUE(t.Exec(node, "true", Opts()).ok());
+  // Larger than OpenSSH's 2 MiB channel window, with every byte value, checked on the far side.
+  std::string data;
+  for (size_t i = 0; i < (5u << 20) + 7; ++i) data.push_back(static_cast<char>((i * 131) % 256));
+  ExecOptions o = Opts(Duration(30000));
+  o.stdin_data = &data;
+  ExecResult r = t.Exec(node, "wc -c; echo done >&2", o);
+  ASSERT_TRUE(r.ok()) << r.Reason() << " " << r.err;
+  EXPECT_EQ(std::stoul(r.out), data.size());
+  EXPECT_EQ(r.err, "done\n");
+  r = t.Exec(node, "od -An -tx1 | head -n1", o);
+  ASSERT_TRUE(r.ok()) << r.Reason();
+  EXPECT_EQ(r.out, " 00 83 06 89 0c 8f 12 95 18 9b 1e a1 24 a7 2a ad\n");
+  std::string empty;
+  o.stdin_data = &empty;
+  r = t.Exec(node, "cat; echo end", o);  // EOF at once: cat ends
+  ASSERT_TRUE(r.ok()) << r.Reason();
+  EXPECT_EQ(r.out, "end\n");
+  EXPECT_EQ(t.connections_opened(), 1);  // no second handshake
+}
+
+TEST_F(SshTransportTest, StdinToACommandThatNeverReadsTimesOut) {
+  SshTransport t;
+  Node node = sshd_.MakeNode("a");
+  std::string data(8u << 20, 'z');
+  ExecOptions o = Opts(Duration(1500));
+  o.stdin_data = &data;
+  ExecResult r = t.Exec(node, "sleep 30", o);
+  EXPECT_EQ(r.outcome, Outcome::kTimedOut) << r.Reason();
+  ExecResult again = t.Exec(node, "echo again", Opts());
+  ASSERT_TRUE(again.ok()) << again.Reason();
+  EXPECT_EQ(again.out, "again\n");
+}
+
 TEST_F(SshTransportTest, TimesOutAndTheSessionStaysUsable) {
   SshTransport t;
   Node node = sshd_.MakeNode("a");

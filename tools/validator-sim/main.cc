@@ -13,6 +13,7 @@
 #include "sim/chain_store.h"
 #include "sim/config.h"
 #include "sim/free_ports.h"
+#include "sim/release.h"
 #include "sim/rpc.h"
 #include "sim/runner.h"
 
@@ -40,6 +41,11 @@ std::string FlagValue(const std::vector<std::string>& args, const std::string& f
 }
 
 int Run(const std::string& config_path) {
+  if (vsim::ReleaseCrashesOnStart()) {
+    std::fprintf(stderr, "validator-sim: %s was released with --crash-on-start; exiting\n",
+                 vsim::ReleaseVersion().c_str());
+    return kExitError;
+  }
   auto config = vsim::LoadConfig(config_path);
   if (!config.ok()) {
     std::fprintf(stderr, "validator-sim: %s\n", config.status().message().c_str());

@@ -2,6 +2,8 @@
 
 #include "base/text.h"
 
+#include "sim/release.h"
+
 namespace vsim {
 namespace {
 
@@ -48,7 +50,9 @@ json LatestHeader(const RpcView& v) {
 
 }  // namespace
 
-std::string VersionString() { return "validator-sim v1.0.0 (harmony-compatible RPC)"; }
+std::string VersionString() {
+  return "validator-sim " + ReleaseVersion() + " (harmony-compatible RPC)";
+}
 
 json HandleRpc(const std::string& body, const RpcView& view) {
   json req = json::parse(body, nullptr, /*allow_exceptions=*/false);

@@ -1,0 +1,95 @@
+// Checks before any node is touched, and the version a node reports.
+#include <gtest/gtest.h>
+
+#include "ops/upgrade/precheck.h"
+#include "ops/upgrade/version_check.h"
+#include "support/test_util.h"
+#include "transport/fake_transport.h"
+
+namespace shardctl::upgrade {
+namespace {
+
+using nlohmann::json;
+using shardctl::testing::ReadFile;
+using shardctl::testing::SourceDir;
+using shardctl::testing::TempDir;
+
+Playbook PrecheckPlaybook() {
+  auto pb = LoadPlaybook(SourceDir() + "/playbooks/sandbox.json");
+  EXPECT_TRUE(pb.ok()) << pb.status().message();
+  return pb.ok() ? *pb : Playbook{};
+}
+
+Inventory PrecheckInventory() {
+  json j = {{"network", "t"},
+            {"defaults", {{"ssh", {{"user", "u"}, {"known_hosts", "/kh"}}}}},
+            {"shards",
+             {{{"id", 0},
+               {"nodes",
+                {{{"name", "n1"},
+                  {"host", "127.0.0.1"},
+                  {"vars", {{"dir", "/srv/n1"}, {"rpc_port", 9500}}}}}}}}}};
+  auto inv = ParseInventory(j, "inv.json");
+  EXPECT_TRUE(inv.ok()) << inv.status().message();
+  return inv.ok() ? *inv : Inventory{};
+}
+
+TEST(PrecheckTest, RefusesMissingOrMalformedInputWithWhatWasExpected) {
+  TempDir dir;
+  std::string elf = dir.WriteFile("rel", ReadFile("/proc/self/exe"));
+  Playbook pb = PrecheckPlaybook();
+  Inventory inv = PrecheckInventory();
+  auto r = PrecheckUpgrade({elf, "", ""}, pb, inv, {});
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.status().message().find("--sha256 is required"), std::string::npos);
+  r = PrecheckUpgrade({"", std::string(64, 'a'), ""}, pb, inv, {});
+  EXPECT_NE(r.status().message().find("--artifact is required"), std::string::npos);
+  r = PrecheckUpgrade({elf, "xyz", ""}, pb, inv, {});
+  EXPECT_NE(r.status().message().find("64 hex digits"), std::string::npos);
+  r = PrecheckUpgrade({elf, Sha256Hex(ReadFile(elf)), ""}, pb, inv, {});
+  ASSERT_TRUE(r.ok()) << r.status().message();
+
+  pb.upgrade.format = "elf-aarch64";
+  if (HostArtifactFormat().name == "elf-aarch64") pb.upgrade.format = "elf-x86_64";
+  r = PrecheckUpgrade({elf, Sha256Hex(ReadFile(elf)), ""}, pb, inv, {});
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.status().message().find("expected an ELF executable for " + pb.upgrade.format),
+            std::string::npos)
+      << r.status().message();
+  pb.upgrade.format = "elf-vax";
+  r = PrecheckUpgrade({elf, Sha256Hex(ReadFile(elf)), ""}, pb, inv, {});
+  EXPECT_NE(r.status().message().find("sandbox.json:/upgrade/format"), std::string::npos)
+      << r.status().message();
+
+  pb = PrecheckPlaybook();
+  pb.commands.stage.clear();
+  r = PrecheckUpgrade({elf, Sha256Hex(ReadFile(elf)), ""}, pb, inv, {});
+  EXPECT_NE(r.status().message().find("/commands/stage"), std::string::npos)
+      << r.status().message();
+}
+
+TEST(VersionCheckTest, ComparesWhatTheRunningNodeReports) {
+  FakeTransport t;
+  t.On("n1", "getNodeMetadata",
+       FakeTransport::Ok(
+           R"js({"result":{"version":"validator-sim v2 (harmony-compatible RPC)"}})js"));
+  Playbook pb = PrecheckPlaybook();
+  Inventory inv = PrecheckInventory();
+  const Node& n = *inv.AllNodes()[0];
+  UpgradeRunVars run{std::string(64, 'a'), "v2", "r"};
+  EXPECT_TRUE(CheckNodeVersion(t, pb, n, run, nullptr).ok());
+  run.version = "v3";
+  Status s = CheckNodeVersion(t, pb, n, run, nullptr);
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.message(),
+            "n1: reports version \"validator-sim v2 (harmony-compatible RPC)\", expected v3");
+  run.version = "";
+  EXPECT_TRUE(CheckNodeVersion(t, pb, n, run, nullptr).ok());
+  t.On("n1", "getNodeMetadata", FakeTransport::Exited(7, "", "curl: (7) Failed to connect\n"));
+  run.version = "v2";
+  s = CheckNodeVersion(t, pb, n, run, nullptr);
+  EXPECT_NE(s.message().find("curl: (7)"), std::string::npos) << s.message();
+}
+
+}  // namespace
+}  // namespace shardctl::upgrade

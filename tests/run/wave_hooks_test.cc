@@ -1,0 +1,142 @@
+// The wave runner's optional node-action steps on the fake network: Prepare leaving targets out
+// or refusing the run, canaries first and soaked, Check failing a node, and Undo putting a
+// failed node back (reported rolled back, the failure still spending the budget).
+#include <gtest/gtest.h>
+
+#include <set>
+
+#include "ops/rolling/restart_action.h"
+#include "run/wave_run.h"
+#include "support/fake_shards.h"
+#include "support/test_util.h"
+
+namespace shardctl {
+namespace {
+
+// A restart with every optional step, each scripted by the test.
+class HookedRestart : public RestartAction {
+ public:
+  std::map<std::string, std::string> leave_out;  // Prepare's answer
+  std::string refuse;                            // Prepare fails with this when set
+  std::set<std::string> bad;                     // Check fails on these
+  std::vector<std::string> soaked, undone, prepared;
+
+  Result<std::map<std::string, std::string>> Prepare(
+      RunContext&, const std::vector<const Node*>& targets) override {
+    for (const Node* n : targets) prepared.push_back(n->name);
+    if (!refuse.empty()) return Status::Failed(refuse);
+    return leave_out;
+  }
+  Status Check(NodeOps&, const Node& node) override {
+    return bad.count(node.name) ? Status::Failed("wrong version") : Status::Ok();
+  }
+  Result<std::vector<const Node*>> Canaries(const Shard& shard, const WaveInput& in) override {
+    for (const Node& n : shard.nodes) {
+      if (n.name != in.leader && !in.exclude.count(n.name)) return std::vector<const Node*>{&n};
+    }
+    return std::vector<const Node*>{};
+  }
+  Status Soak(const Shard&, const std::vector<const Node*>& canaries,
+              const SampleFn& sample) override {
+    SampleSummary s;
+    sample(&s);
+    for (const Node* n : canaries) soaked.push_back(n->name);
+    return Status::Ok();
+  }
+  bool CanUndo() const override { return true; }
+  Status Undo(NodeOps& ops, const Node& node) override {
+    undone.push_back(node.name);
+    return Apply(ops, node, ResumeAction::kRestart, notes_);
+  }
+
+ private:
+  struct NoNotes : NodeNotes {
+    void ReplacedBinary(const std::string&, const std::string&) override {}
+  } notes_;
+};
+
+class WaveHooksTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    inv_ = testing::MakeInventory(2, 7);
+    net_ = std::make_unique<testing::FakeShards>(inv_, clock_);
+    for (const Shard& s : inv_.shards) {
+      net_->shard(s.id).quorum_live = true;
+      net_->SetHealthy(s.id, true);
+      for (const Node& n : s.nodes) options_.targets.insert(n.name);
+    }
+    journal_ = std::move(Journal::Open(dir_.path(), "hooks-run", clock_).value());
+  }
+
+  WaveReport RunHooked() {
+    RunContext ctx(inv_, pb_, net_->transport(), clock_, *journal_, events_, stop_);
+    auto report = RunWaves(ctx, "test", action_, options_);
+    EXPECT_TRUE(report.ok()) << report.status().ToString();
+    return report.ok() ? *report : WaveReport{};
+  }
+
+  testing::TempDir dir_;
+  FakeClock clock_;
+  Inventory inv_;
+  Playbook pb_ = testing::TestPlaybook();
+  std::unique_ptr<testing::FakeShards> net_;
+  std::unique_ptr<Journal> journal_;
+  EventLog events_;
+  CancelToken stop_;
+  WaveOptions options_;
+  HookedRestart action_;
+};
+
+TEST_F(WaveHooksTest, TheCanaryGoesFirstAloneAndIsSoakedBeforeAnyOtherWave) {
+  WaveReport r = RunHooked();
+  EXPECT_TRUE(r.AllDone());
+  EXPECT_EQ(action_.prepared.size(), 14u);
+  ASSERT_EQ(action_.soaked.size(), 2u);
+  for (const WaveShardReport& s : r.shards) {
+    ASSERT_FALSE(s.waves.empty());
+    EXPECT_EQ(s.waves[0].size(), 1u);
+    EXPECT_NE(s.waves[0][0], s.waves.back()[0]) << "the canary is not the leader";
+  }
+  EXPECT_EQ(r.shards[0].waves[0][0], action_.soaked[0]);
+}
+
+TEST_F(WaveHooksTest, AFailedCheckIsUndoneReportedAndStopsTheRun) {
+  action_.bad = {"s0-1"};  // the first shard's canary (s0-0 leads in the fake)
+  WaveReport r = RunHooked();
+  EXPECT_FALSE(r.AllDone());
+  EXPECT_EQ(r.failures, 1);
+  EXPECT_EQ(action_.undone, std::vector<std::string>{"s0-1"});
+  ASSERT_EQ(r.shards[0].rolled_back.size(), 1u);
+  EXPECT_EQ(r.shards[0].rolled_back[0].first, "s0-1");
+  EXPECT_NE(r.shards[0].rolled_back[0].second.find("put back and in sync"), std::string::npos)
+      << r.shards[0].rolled_back[0].second;
+  EXPECT_TRUE(action_.soaked.empty()) << "a canary that failed is not soaked";
+  EXPECT_EQ(net_->node("s0-1").starts, 2);  // its start, then its rollback's
+  for (const Node& n : inv_.shards[0].nodes) {
+    if (n.name == "s0-1") continue;
+    EXPECT_EQ(net_->node(n.name).starts, 0) << n.name;
+  }
+  EXPECT_EQ(r.shards[1].skipped.size(), 7u);
+}
+
+TEST_F(WaveHooksTest, NodesPrepareLeavesOutAreSkipped) {
+  action_.leave_out = {{"s1-3", "not staged"}};
+  WaveReport r = RunHooked();
+  EXPECT_FALSE(r.AllDone());
+  EXPECT_EQ(r.shards[1].skipped, std::vector<std::string>{"s1-3"});
+  EXPECT_EQ(net_->node("s1-3").starts, 0);
+  EXPECT_EQ(r.shards[1].done.size(), 6u);
+}
+
+TEST_F(WaveHooksTest, APrepareErrorTouchesNoShard) {
+  action_.refuse = "staging failed on 1 of 14 node(s)";
+  WaveReport r = RunHooked();
+  for (const WaveShardReport& s : r.shards) {
+    EXPECT_EQ(s.skipped.size(), 7u);
+    EXPECT_EQ(s.reason, "staging failed on 1 of 14 node(s)");
+  }
+  for (const auto& c : net_->transport().calls()) EXPECT_NE(c.command.rfind("stop ", 0), 0u);
+}
+
+}  // namespace
+}  // namespace shardctl

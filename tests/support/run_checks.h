@@ -1,0 +1,30 @@
+// What the end-to-end tests of wave-based runs (rolling-restart, upgrade) check after a run:
+// how often each sandbox node was started, and what the journal says per node.
+#pragma once
+
+#include <chrono>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "support/sandbox_fixture.h"
+
+namespace shardctl::testing {
+
+/// How many times each node was started by its ctl (sandbox-node logs one line per start).
+std::map<std::string, int> NodeStartCounts(const Sandbox& sb);
+
+/// Every node was started exactly `times` more since `before` (gtest expectations).
+void ExpectStartedExactly(const Sandbox& sb, const std::map<std::string, int>& before, int times);
+
+/// From a node's stop "begin" to its node-action "done" line (step "restart"), or the end of
+/// the journal; wall-clock times comparable with HeightMonitor's.
+std::pair<std::chrono::system_clock::time_point, std::chrono::system_clock::time_point>
+ActionWindow(const std::vector<nlohmann::json>& journal, const std::string& node);
+
+/// Journal lines with this step and outcome, counted per node ("" for shard and run lines).
+std::map<std::string, int> CountJournal(const std::vector<nlohmann::json>& journal,
+                                        const std::string& step, const std::string& outcome);
+
+}  // namespace shardctl::testing
