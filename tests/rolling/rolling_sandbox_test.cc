@@ -68,6 +68,7 @@ std::pair<WallTime, WallTime> RestartWindow(const std::vector<json>& journal,
 std::string Ms(std::chrono::milliseconds d) { return std::to_string(d.count()) + " ms"; }
 
 TEST(RollingSandbox, FourShardsOfSevenKeepCommittingAndEveryNodeRestartsOnce) {
+  ExclusiveTestSlot slot("rolling-sandbox");
   Sandbox sb;
   SandboxOptions opt;
   opt.shards = 4;
@@ -128,6 +129,7 @@ TEST(RollingSandbox, FourShardsOfSevenKeepCommittingAndEveryNodeRestartsOnce) {
 }
 
 TEST(RollingSandbox, KillNineMidRunThenResumeRestartsNoNodeTwice) {
+  ExclusiveTestSlot slot("rolling-sandbox");
   Sandbox sb;
   SandboxOptions opt;
   opt.nodes = 7;
