@@ -14,13 +14,16 @@ namespace {
 // the script inside. A waiter removes a mutex whose holder is gone (a run killed mid-step: its
 // script dies of SIGPIPE or SIGHUP when the session drops), or one without a pid older than 5 s;
 // the holder's work takes milliseconds. Expiry is judged by this node's clock only.
+// Shell builtins wherever they do the job: starting a program costs milliseconds of a node's CPU,
+// and a run renews its lease on every node it holds every ttl/3.
 constexpr const char* kScript = R"SH(op=$1 p=$2 run=$3 ttl=$4 body=$5
 case $ttl in ''|*[!0-9]*) echo "error bad ttl"; exit 5;; esac
-d=$(dirname -- "$p") && mkdir -p -- "$d" || { echo "error cannot create $d"; exit 5; }
+case $p in */*) d=${p%/*};; *) d=.;; esac
+[ -d "$d" ] || mkdir -p -- "$d" || { echo "error cannot create $d"; exit 5; }
 m=$p.mutex i=0
 until mkdir -- "$m" 2>/dev/null; do
   i=$((i + 1))
-  o=$(cat -- "$m/pid" 2>/dev/null)
+  o=; read -r o 2>/dev/null <"$m/pid"
   if [ -n "$o" ]; then kill -0 "$o" 2>/dev/null || rm -rf -- "$m"
   else
     t=$(stat -c %Y -- "$m" 2>/dev/null) || t=$(date +%s)
@@ -34,15 +37,23 @@ trap 'rm -rf -- "$m"' EXIT
 trap 'exit 6' HUP INT TERM PIPE
 now=$(date +%s) held= exp=0
 if [ -f "$p" ]; then
-  held=$(sed -n 's/^run_id=//p' "$p" | head -n 1)
-  exp=$(sed -n 's/^expiry=//p' "$p" | head -n 1)
+  while IFS= read -r l; do
+    case $l in
+      run_id=*) [ -n "$held" ] || held=${l#run_id=};;
+      expiry=*) [ "$exp" != 0 ] || exp=${l#expiry=};;
+    esac
+  done <"$p"
   case $exp in ''|*[!0-9]*) exp=0;; esac
 fi
 put() {
   printf 'expiry=%s\n%s\n' $((now + ttl)) "$body" >"$p.tmp" && mv -f -- "$p.tmp" "$p" ||
     { echo "error cannot write $p"; exit 5; }
 }
-show() { echo "$1"; echo "now=$now"; [ -f "$p" ] && cat -- "$p"; return 0; }
+show() {
+  echo "$1"; echo "now=$now"
+  [ -f "$p" ] && while IFS= read -r l; do printf '%s\n' "$l"; done <"$p"
+  return 0
+}
 case $op in
 acquire)
   if [ -z "$held" ] || [ "$held" = "$run" ]; then put; show acquired
