@@ -70,7 +70,7 @@ TEST(PrecheckTest, RefusesMissingOrMalformedInputWithWhatWasExpected) {
 
 TEST(VersionCheckTest, ComparesWhatTheRunningNodeReports) {
   FakeTransport t;
-  t.On("n1", "getNodeMetadata",
+  t.On("n1", "ctl probe",
        FakeTransport::Ok(
            R"js({"result":{"version":"validator-sim v2 (harmony-compatible RPC)"}})js"));
   Playbook pb = PrecheckPlaybook();
@@ -85,10 +85,11 @@ TEST(VersionCheckTest, ComparesWhatTheRunningNodeReports) {
             "n1: reports version \"validator-sim v2 (harmony-compatible RPC)\", expected v3");
   run.version = "";
   EXPECT_TRUE(CheckNodeVersion(t, pb, n, run, nullptr).ok());
-  t.On("n1", "getNodeMetadata", FakeTransport::Exited(7, "", "curl: (7) Failed to connect\n"));
+  t.On("n1", "ctl probe",
+       FakeTransport::Exited(7, "", "probe: cannot connect to 127.0.0.1:9500\n"));
   run.version = "v2";
   s = CheckNodeVersion(t, pb, n, run, nullptr);
-  EXPECT_NE(s.message().find("curl: (7)"), std::string::npos) << s.message();
+  EXPECT_NE(s.message().find("probe: cannot connect"), std::string::npos) << s.message();
 }
 
 }  // namespace
