@@ -123,7 +123,11 @@ TEST(EtcdRolling, ThreeClustersOfThreeEveryMemberOnceLeaderLastNoFailedWrite) {
   const std::string state = etcd.dir() + "/state", stderr_file = etcd.dir() + "/rolling.stderr";
 
   LeaderLog leaders(etcd);
-  EtcdWriter writer(etcd.endpoints());
+  // A put counts as failed after 3 s (etcdctl gives up after 5 s): with 1 s, an election slowed
+  // by two sandbox tests beside this one on 2 cores failed writes in CI.
+  EtcdWriterOptions patience;
+  patience.deadline = std::chrono::milliseconds(3000);
+  EtcdWriter writer(etcd.endpoints(), patience);
   ASSERT_TRUE(WaitFor(
       [&] {
         for (int c = 0; c < kClusters; ++c) {
