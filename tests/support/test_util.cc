@@ -1,10 +1,7 @@
 #include "support/test_util.h"
 
-#include <arpa/inet.h>
 #include <fcntl.h>
-#include <netinet/in.h>
 #include <sys/file.h>
-#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -14,6 +11,8 @@
 #include <sstream>
 #include <stdexcept>
 #include <thread>
+
+#include "sim/free_ports.h"
 
 namespace shardctl::testing {
 namespace fs = std::filesystem;
@@ -36,31 +35,10 @@ std::string TempDir::WriteFile(const std::string& name, const std::string& conte
   return p;
 }
 
-namespace {
-int BoundPort(int type, int port) {
-  int fd = socket(AF_INET, type, 0);
-  if (fd < 0) return -1;
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  a.sin_port = htons(static_cast<uint16_t>(port));
-  int result = -1;
-  socklen_t len = sizeof a;
-  if (bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0 &&
-      getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len) == 0) {
-    result = ntohs(a.sin_port);
-  }
-  close(fd);
-  return result;
-}
-}  // namespace
-
 int FreePort() {
-  for (int attempt = 0; attempt < 100; ++attempt) {
-    int port = BoundPort(SOCK_STREAM, 0);
-    if (port > 0 && BoundPort(SOCK_DGRAM, port) == port) return port;
-  }
-  throw std::runtime_error("no free port");
+  auto ports = vsim::FreePorts(1);
+  if (!ports.ok()) throw std::runtime_error(ports.status().message());
+  return ports->front();
 }
 
 bool WaitFor(const std::function<bool()>& cond, std::chrono::milliseconds timeout,

@@ -5,6 +5,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <fstream>
+#include <random>
 #include <string>
 
 namespace vsim {
@@ -28,6 +30,16 @@ int BindLoopback(int type, int port, int* bound) {
   return fd;
 }
 
+/// Candidates lie below the kernel's ephemeral range, so no outgoing connection or unbound UDP
+/// socket (ssh, curl, etcd clients, another test) is given one between our choosing it and the
+/// node binding it. With bind(0) that happened: a node failed to start on "address in use".
+std::uniform_int_distribution<int> Candidates() {
+  int low = 32768, high = 60999;
+  std::ifstream range("/proc/sys/net/ipv4/ip_local_port_range");
+  if (!(range >> low >> high) || low < 12000) low = 32768;
+  return std::uniform_int_distribution<int>(10000, low - 1);
+}
+
 }  // namespace
 
 shardctl::Result<std::vector<int>> FreePorts(int n) {
@@ -36,9 +48,11 @@ shardctl::Result<std::vector<int>> FreePorts(int n) {
                                      std::to_string(n));
   }
   std::vector<int> fds, ports;
+  std::mt19937 rng(std::random_device{}());
+  auto candidates = Candidates();
   for (int attempt = 0; attempt < n * 20 && static_cast<int>(ports.size()) < n; ++attempt) {
     int port = 0, same = 0;
-    int tcp = BindLoopback(SOCK_STREAM, 0, &port);
+    int tcp = BindLoopback(SOCK_STREAM, candidates(rng), &port);
     if (tcp < 0) continue;
     int udp = BindLoopback(SOCK_DGRAM, port, &same);
     if (udp < 0) {
