@@ -216,15 +216,21 @@ TEST(UpgradeSandbox, KillNineMidUpgradeThenResumeUpgradesNoNodeTwice) {
   for (const std::string& a : bed.Args(bed.release, "v2")) argv.push_back(a);
   // shardctl itself is the process (exec), so kill -9 hits it, not a wrapper.
   std::thread run([&] { RunCommand(argv); });
-  // Kill it once one node is done and another has been stopped but not yet reported done.
+  // Kill it once a node whose stop began after the first node was done (a wave's node, which
+  // then waits for its gate; a canary still soaking may finish at any moment) is not done yet.
   auto in_flight = [&] {
-    std::vector<json> j = JournalLines(bed.state);
-    auto done = CountJournal(j, "restart", "done");
     std::set<std::string> nodes;
-    for (const auto& [node, n] : CountJournal(j, "stop", "ok")) {
-      if (!done.count(node)) nodes.insert(node);
+    bool any_done = false;
+    for (const json& e : JournalLines(bed.state)) {
+      std::string node = e["node"].is_string() ? e["node"].get<std::string>() : "";
+      if (e["step"] == "restart" && e["outcome"] == "done") {
+        any_done = true;
+        nodes.erase(node);
+      } else if (any_done && e["step"] == "stop" && e["outcome"] == "begin") {
+        nodes.insert(node);
+      }
     }
-    return done.empty() ? std::set<std::string>{} : nodes;
+    return nodes;
   };
   bool ready = WaitFor([&] { return !in_flight().empty(); }, 180s, 20ms);
   int pid = std::atoi(ReadFile(pid_file).c_str());
