@@ -50,8 +50,9 @@ int RunRollbackCli(const std::vector<std::string>& args) {
   return RunRollbackCommand(o, r, run_id);
 }
 
-RegisterCommand register_rollback({"rollback", "put the previous binary back on the nodes an upgrade upgraded",
-                     &RunRollbackCli});
+RegisterCommand register_rollback({"rollback",
+                                   "put the previous binary back on the nodes an upgrade upgraded",
+                                   &RunRollbackCli});
 
 }  // namespace
 }  // namespace shardctl::cli

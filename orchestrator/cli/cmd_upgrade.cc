@@ -42,8 +42,9 @@ int RunUpgradeCli(const std::vector<std::string>& args) {
   return RunUpgradeCommand(o, r, f);
 }
 
-RegisterCommand register_upgrade({"upgrade", "install a verified release: staged, canary, waves, rollback",
-                     &RunUpgradeCli});
+RegisterCommand register_upgrade({"upgrade",
+                                  "install a verified release: staged, canary, waves, rollback",
+                                  &RunUpgradeCli});
 
 }  // namespace
 }  // namespace shardctl::cli

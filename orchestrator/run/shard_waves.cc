@@ -160,7 +160,8 @@ void ShardWaves::RunWave(const std::vector<const Node*>& wave,
   }
   if (!started.empty()) Judge(started, &failed);
   // A failed canary ends the shard whatever the budget says: the waves would spread what failed.
-  if (canary_wave_ && !failed.empty()) canary_failed_ = "canary " + Join(NodeNames(failed)) + " failed";
+  if (canary_wave_ && !failed.empty())
+    canary_failed_ = "canary " + Join(NodeNames(failed)) + " failed";
   canary_wave_ = false;
   if (!failed.empty()) Undo(failed);
 }

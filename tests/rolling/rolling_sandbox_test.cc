@@ -26,7 +26,6 @@ namespace {
 using namespace std::chrono_literals;
 using nlohmann::json;
 
-
 std::string Ms(std::chrono::milliseconds d) { return std::to_string(d.count()) + " ms"; }
 
 TEST(RollingSandbox, FourShardsOfSevenKeepCommittingAndEveryNodeRestartsOnce) {

@@ -38,11 +38,10 @@ TEST(JournalTest, AppendsStampedLinesAndReadsThemBack) {
 }
 
 TEST(JournalTest, EveryStepOutcomeAndPhaseNameReadsBackAsItself) {
-  for (Step s :
-       {Step::kRun, Step::kPhase, Step::kShard, Step::kAssess, Step::kConfirmDown, Step::kSyncCheck,
-        Step::kGate, Step::kWave, Step::kNode, Step::kLease, Step::kLockBreak, Step::kDrill,
-        Step::kHypothesis, Step::kFault, Step::kUndo, Step::kRecovery, Step::kRollback,
-        Step::kStaging, Step::kSoak}) {
+  for (Step s : {Step::kRun, Step::kPhase, Step::kShard, Step::kAssess, Step::kConfirmDown,
+                 Step::kSyncCheck, Step::kGate, Step::kWave, Step::kNode, Step::kLease,
+                 Step::kLockBreak, Step::kDrill, Step::kHypothesis, Step::kFault, Step::kUndo,
+                 Step::kRecovery, Step::kRollback, Step::kStaging, Step::kSoak}) {
     EXPECT_EQ(ParseStep(StepName(s)), JournalStep(s)) << StepName(s);
   }
   for (CommandId id : AllCommands()) EXPECT_EQ(ParseStep(StepName(id)), JournalStep(id));

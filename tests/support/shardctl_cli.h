@@ -41,5 +41,4 @@ class ShardctlProcess {
 /// Every line of every journal under state_dir/runs, file by file in name (= time) order.
 std::vector<nlohmann::json> JournalLines(const std::string& state_dir);
 
-
 }  // namespace shardctl::testing
