@@ -146,6 +146,8 @@ class RunningCommand {
     if (!stdin_eof_sent_ && ssh_channel_is_open(channel_)) ssh_channel_send_eof(channel_);
   }
   ExecResult TimedOut(ExecResult* r) const;
+  /// The exit status or signal the node reported, as r's outcome and detail.
+  void SetOutcome(bool streams_left_open, ExecResult* r) const;
 
   ssh_session session_;
   ssh_channel channel_ = nullptr;
@@ -236,6 +238,12 @@ ExecResult RunningCommand::Wait(const ExecOptions& options, TimePoint deadline,
   }
   if (ssh_is_connected(session_) == 0) *session_broken = true;
   if (killing_) return TimedOut(&r);
+  SetOutcome(streams_left_open, &r);
+  return r;
+}
+
+void RunningCommand::SetOutcome(bool streams_left_open, ExecResult* result) const {
+  ExecResult& r = *result;
   if (exit_.has_signal) {
     r.outcome = ExecResult::Outcome::kSignaled;
     r.signal = exit_.signal;
@@ -252,7 +260,6 @@ ExecResult RunningCommand::Wait(const ExecOptions& options, TimePoint deadline,
         "the command exited but a process it started kept stdout/stderr open; stopped "
         "reading 2s later (redirect background processes' output)";
   }
-  return r;
 }
 
 }  // namespace
