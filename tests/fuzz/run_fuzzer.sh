@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Runs one libFuzzer target for SECONDS from its seeds; what tools/fuzz.sh and the ctest fuzz
+# tests both run.
+#
+#   run_fuzzer.sh BINARY SECONDS WORK_DIR LOG SEED_DIR...
+#
+# New inputs go to WORK_DIR (kept between runs; the seed dirs are only read). The full libFuzzer
+# output goes to LOG. Prints one line: executions, time and corpus size, or the failure with the
+# crashing input (WORK_DIR/../crash-NAME-*). Exit status: the fuzzer's (0: no crash).
+set -euo pipefail
+[ $# -ge 5 ] || { echo "usage: run_fuzzer.sh BINARY SECONDS WORK_DIR LOG SEED_DIR..." >&2; exit 2; }
+bin=$1 seconds=$2 work=$3 log=$4
+shift 4
+name=$(basename "$bin")
+seeds=()
+for d in "$@"; do [ -d "$d" ] && seeds+=("$d"); done
+mkdir -p "$work"
+work=$(cd "$work" && pwd)
+crash_prefix=$(dirname "$work")/crash-$name-
+rc=0
+# Inputs up to 16 KiB: enough for every structure the parsers know.
+(cd "$work" && exec "$bin" -max_total_time="$seconds" -max_len=16384 -print_final_stats=1 \
+   -artifact_prefix="$crash_prefix" "$work" "${seeds[@]}") > "$log" 2>&1 || rc=$?
+runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
+if [ "$rc" -ne 0 ]; then
+  echo "$name: FAILED after ${runs:-0} executions (exit $rc); full output in $log:"
+  grep -m 8 -E 'ERROR|SUMMARY|Test unit written|runtime error' "$log" || tail -n 8 "$log"
+else
+  echo "$name: ${runs:-0} executions in $seconds s, no crash ($(ls "$work" | wc -l) inputs)"
+fi
+exit "$rc"
