@@ -7,6 +7,8 @@
 
 #include <algorithm>
 #include <cctype>
+#include <charconv>
+#include <optional>
 #include <sstream>
 
 #include "base/read_file.h"
@@ -53,6 +55,15 @@ bool SplitLine(const std::string& line, std::string* keyword, std::vector<std::s
 
 bool IsIntKeyword(const std::string& k) {
   return k == "port" || k == "connecttimeout" || k == "serveraliveinterval";
+}
+
+/// The value of a numeric keyword (a port, or seconds up to a day); nullopt when it is not one.
+std::optional<int> IntValue(const std::string& keyword, const std::string& text) {
+  int v = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (text.empty() || ec != std::errc() || end != text.data() + text.size() || v < 0) return {};
+  if (keyword == "port" ? (v < 1 || v > 65535) : v > 86400) return {};
+  return v;
 }
 
 bool IsHonoured(const std::string& k) {
@@ -137,9 +148,10 @@ Status SshConfig::ParseInto(const std::string& text, const std::string& path, in
     } else if (keyword == "include") {
       for (const std::string& a : args) SHARDCTL_RETURN_IF_ERROR(Include(a, path, n, depth));
     } else if (IsHonoured(keyword)) {
-      if (IsIntKeyword(keyword) && args[0].find_first_not_of("0123456789") != std::string::npos) {
-        return Status::Invalid(where + "\"" + keyword + "\" expects a number, found \"" + args[0] +
-                               "\"");
+      if (IsIntKeyword(keyword) && !IntValue(keyword, args[0])) {
+        return Status::Invalid(where + "\"" + keyword + "\" expects " +
+                               (keyword == "port" ? "a port (1-65535)" : "seconds (0-86400)") +
+                               ", found \"" + args[0] + "\"");
       }
       blocks_.back().settings.push_back(Setting{keyword, args[0]});
     }
@@ -182,7 +194,7 @@ SshConfigEntry SshConfig::Lookup(const std::string& host) const {
       else if (s.keyword == "user")
         first(e.user, s.value);
       else if (s.keyword == "port")
-        first(e.port, std::stoi(s.value));
+        first(e.port, *IntValue(s.keyword, s.value));
       else if (s.keyword == "identityfile")
         first(e.identity_file, s.value);
       else if (s.keyword == "userknownhostsfile")
@@ -190,9 +202,9 @@ SshConfigEntry SshConfig::Lookup(const std::string& host) const {
       else if (s.keyword == "proxyjump")
         first(e.proxy_jump, s.value);
       else if (s.keyword == "connecttimeout")
-        first(e.connect_timeout_s, std::stoi(s.value));
+        first(e.connect_timeout_s, *IntValue(s.keyword, s.value));
       else if (s.keyword == "serveraliveinterval")
-        first(e.server_alive_interval_s, std::stoi(s.value));
+        first(e.server_alive_interval_s, *IntValue(s.keyword, s.value));
     }
   }
   if (e.hostname) e.hostname = ExpandTokens(*e.hostname, host, 0, "");

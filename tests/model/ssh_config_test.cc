@@ -63,6 +63,12 @@ TEST(SshConfigTest, BadValuesNameFileAndLine) {
   ASSERT_FALSE(cfg.ok());
   EXPECT_NE(cfg.status().message().find("/etc/cfg:2:"), std::string::npos);
   EXPECT_NE(cfg.status().message().find("twenty"), std::string::npos);
+  // Found by fuzz_ssh_config: an empty quoted value or a huge number used to throw from stoi.
+  for (const char* bad : {"Port \"\n", "Port 99999999999\n", "Port 0\n", "ConnectTimeout 1e3\n"}) {
+    auto v = SshConfig::Parse(bad, "/etc/cfg");
+    ASSERT_FALSE(v.ok()) << bad;
+    EXPECT_NE(v.status().message().find("/etc/cfg:1: "), std::string::npos) << v.status().message();
+  }
   auto missing = SshConfig::Load("/nonexistent/ssh_config");
   ASSERT_FALSE(missing.ok());
   EXPECT_NE(missing.status().message().find("/nonexistent/ssh_config"), std::string::npos);
