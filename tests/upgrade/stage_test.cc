@@ -75,11 +75,14 @@ TEST(StageTest, SendsTheArtifactOnStdinToEveryNodeAndReportsFailuresByNode) {
   }
 }
 
-TEST(StageTest, TimeoutGrowsWithTheArtifact) {
+TEST(StageTest, TimeoutGrowsWithTheBytesSentAtOnce) {
   Playbook pb;
   pb.timeouts.command = Duration(20000);
-  EXPECT_EQ(StageTimeout(pb, 100).count(), 20000);
-  EXPECT_EQ(StageTimeout(pb, size_t{50} << 20).count(), 70000);
+  EXPECT_EQ(StageTimeout(pb, 100, 1).count(), 20000);
+  EXPECT_EQ(StageTimeout(pb, size_t{50} << 20, 1).count(), 70000);
+  // 20 nodes share the link: 10 MiB each is 200 MiB crossing it.
+  EXPECT_EQ(StageTimeout(pb, size_t{10} << 20, 20).count(), 220000);
+  EXPECT_EQ(StageTimeout(pb, size_t{10} << 20, 0).count(), 30000);
 }
 
 /// A node dir like the sandbox's: bin/validator-sim (running "v1") and release/ + SHA256SUMS.

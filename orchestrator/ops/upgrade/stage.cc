@@ -1,5 +1,6 @@
 #include "ops/upgrade/stage.h"
 
+#include <algorithm>
 #include <map>
 
 #include "run/node_ops.h"
@@ -7,8 +8,9 @@
 
 namespace shardctl::upgrade {
 
-Duration StageTimeout(const Playbook& pb, size_t bytes) {
-  return pb.timeouts.command + Duration(static_cast<int64_t>(bytes >> 20) * 1000);
+Duration StageTimeout(const Playbook& pb, size_t bytes, size_t at_once) {
+  size_t mib = (bytes >> 20) * std::max<size_t>(at_once, 1);
+  return pb.timeouts.command + Duration(static_cast<int64_t>(mib) * 1000);
 }
 
 std::vector<StageOutcome> StageOnNodes(Transport& transport, const Playbook& pb,
@@ -35,7 +37,8 @@ std::vector<StageOutcome> StageOnNodes(Transport& transport, const Playbook& pb,
     send_index.push_back(i);
   }
   ExecOptions options;
-  options.timeout = StageTimeout(pb, artifact.bytes.size());
+  size_t at_once = parallelism >= 1 ? std::min(send.size(), size_t(parallelism)) : send.size();
+  options.timeout = StageTimeout(pb, artifact.bytes.size(), at_once);
   options.cancel = cancel;
   options.stdin_data = &artifact.bytes;
   std::vector<ExecResult> results = RunOnNodes(

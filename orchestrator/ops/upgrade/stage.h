@@ -23,9 +23,10 @@ struct StageOutcome {
 /// node's outcome is that status. May be called from several threads at once.
 using BeforeStageFn = std::function<Status(const Node& node, const std::string& command)>;
 
-/// How long staging `bytes` may take on one node: the playbook's command timeout plus one
-/// second per MiB (a slow link must not fail a large release).
-Duration StageTimeout(const Playbook& pb, size_t bytes);
+/// How long staging `bytes` may take on one node while `at_once` nodes are sent it together: the
+/// playbook's command timeout plus one second per MiB crossing the operator's link meanwhile (the
+/// transfers share it; a slow link must not fail a large release).
+Duration StageTimeout(const Playbook& pb, size_t bytes, size_t at_once);
 
 /// Runs `stage` with the artifact on stdin on every node, at most parallelism at once (< 1:
 /// DefaultParallelism()). Outcomes in input order; a failure names the node and says why (exit
