@@ -9,7 +9,7 @@
 
 namespace shardctl {
 
-class Status {
+class [[nodiscard]] Status {
  public:
   enum class Code {
     kOk,
@@ -57,7 +57,7 @@ class Status {
 
 /// A value or the Status saying why there is none. Accessing value() of an error is a bug.
 template <typename T>
-class Result {
+class [[nodiscard]] Result {
  public:
   Result(T value) : value_(std::move(value)) {}  // NOLINT: implicit on purpose
   Result(Status status) : status_(std::move(status)) { assert(!status_.ok()); }  // NOLINT

@@ -69,7 +69,7 @@ int Break(const CommonOptions& o, const Inventory& inv, const Playbook* pb,
     std::cout << line << "\n";
     detail += (detail.empty() ? "" : "; ") + line;
   }
-  (*journal)->Record(-1, "", Step::kLockBreak, r.found ? Outcome::kOk : Outcome::kNotFound, detail);
+  (*journal)->Note(-1, "", Step::kLockBreak, r.found ? Outcome::kOk : Outcome::kNotFound, detail);
   if (!r.found) PrintError("run " + run_id + " holds no lease that could be reached");
   std::cerr << "shardctl: journal: " << (*journal)->path() << "\n";
   return r.found && r.complete ? kExitOk : kExitFailed;

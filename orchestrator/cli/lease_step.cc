@@ -46,13 +46,13 @@ void KeepLeases(RunLeases& leases, const LeaseRequest& r, const Inventory& inv,
                 const std::vector<std::string>& notes, Journal* journal,
                 std::function<void(const std::string& why)> on_lost) {
   for (const std::string& note : notes)
-    (void)journal->Record(-1, "", Step::kLease, Outcome::kTookOver, note);
-  (void)journal->Record(-1, "", Step::kLease, Outcome::kHeld,
-                        "node leases on shard(s) " + ShardList(r.shards) +
-                            (inv.etcd_lock ? " and the etcd key of network " + inv.network : ""));
+    journal->Note(-1, "", Step::kLease, Outcome::kTookOver, note);
+  journal->Note(-1, "", Step::kLease, Outcome::kHeld,
+                "node leases on shard(s) " + ShardList(r.shards) +
+                    (inv.etcd_lock ? " and the etcd key of network " + inv.network : ""));
   leases.Keep([journal, on_lost](const std::string& why) {
     PrintError("LEASE LOST: " + why + ". Starting no new node; steps in flight finish.");
-    (void)journal->Record(-1, "", Step::kLease, Outcome::kLost, why);
+    journal->Note(-1, "", Step::kLease, Outcome::kLost, why);
     if (on_lost) on_lost(why);
   });
 }

@@ -47,7 +47,7 @@ Status EtcdLock::Acquire() {
   auto lease = client_.Grant(client_.config().ttl_s);
   if (!lease.ok()) return lease.status().Annotate("etcd lock: ");
   auto held = client_.CreateIfAbsent(key_, EncodeEtcdHolder(me_), *lease);
-  if (!held.ok() || held->has_value()) client_.Revoke(*lease);
+  if (!held.ok() || held->has_value()) (void)client_.Revoke(*lease);  // else it expires by TTL
   if (!held.ok()) return held.status().Annotate("etcd lock: ");
   if (held->has_value()) {
     return Status::Failed("etcd key " + key_ + " is held by " +

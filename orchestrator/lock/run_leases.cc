@@ -61,7 +61,7 @@ void RunLeases::Release() {
   if (etcd_keeper_) etcd_keeper_->Stop();
   if (node_keeper_) node_keeper_->Stop();
   nodes_.Release();
-  if (etcd_) etcd_->Release();
+  if (etcd_) (void)etcd_->Release();  // on failure the key expires with its lease
 }
 
 bool RunLeases::lost() const {

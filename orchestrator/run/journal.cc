@@ -168,6 +168,11 @@ Status Journal::Record(int shard, const std::string& node, JournalStep step, Out
   return Append(std::move(e));
 }
 
+void Journal::Note(int shard, const std::string& node, JournalStep step, Outcome outcome,
+                   const std::string& detail) {
+  (void)Record(shard, node, step, outcome, detail);  // kept in failure_
+}
+
 Status Journal::RecordPhase(int shard, Step step, Phase phase, const std::string& detail) {
   JournalEntry e;
   e.shard = shard;

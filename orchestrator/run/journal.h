@@ -65,6 +65,10 @@ class Journal {
   Status Append(JournalEntry e);
   Status Record(int shard, const std::string& node, JournalStep step, Outcome outcome,
                 const std::string& detail = "");
+  /// Record for a line that follows what it describes (an outcome, a sample): nothing waits on it,
+  /// so a failed write is only kept in failure(), which stops the run before its next action.
+  void Note(int shard, const std::string& node, JournalStep step, Outcome outcome,
+            const std::string& detail = "");
   /// A kPhase or kShard line.
   Status RecordPhase(int shard, Step step, Phase phase, const std::string& detail);
 

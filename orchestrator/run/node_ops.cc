@@ -56,8 +56,8 @@ ExecResult NodeOps::Send(const Node& node, CommandId id, const std::string& comm
   ExecResult r = ctx_.transport.Exec(node, command, Options(id));
   // The action already happened; a failed write makes the journal sticky-failed, which stops
   // the run before anything new is sent.
-  (void)ctx_.journal.Record(shard_, node.name, id, r.ok() ? Outcome::kOk : Outcome::kFailed,
-                            r.ok() ? "" : Explain(r));
+  ctx_.journal.Note(shard_, node.name, id, r.ok() ? Outcome::kOk : Outcome::kFailed,
+                    r.ok() ? "" : Explain(r));
   return r;
 }
 

@@ -30,7 +30,7 @@ WaveShardReport ShardWaves::Run() {
     auto it = options_.left_out.find(n.name);
     if (it == options_.left_out.end()) continue;
     report_.skipped.push_back(n.name);
-    (void)ctx_.journal.Record(shard_.id, n.name, Step::kNode, Outcome::kSkipped, it->second);
+    ctx_.journal.Note(shard_.id, n.name, Step::kNode, Outcome::kSkipped, it->second);
   }
   ResumeInFlight();
   Status healthy = PreCheck();
@@ -73,8 +73,8 @@ void ShardWaves::ResumeInFlight() {
     ResumeAction a = DecideResume(it->second, running);
     std::string state = running ? (*running ? "running" : "stopped") : "unknown (" + why + ")";
     const auto& last = it->second.last_command;
-    (void)ctx_.journal.Record(shard_.id, n.name, Step::kNode, Outcome::kResume,
-                              std::string(ResumeActionName(a)) + "; now " + state);
+    ctx_.journal.Note(shard_.id, n.name, Step::kNode, Outcome::kResume,
+                      std::string(ResumeActionName(a)) + "; now " + state);
     Emit(Event::Kind::kNode, n.name,
          std::string("interrupted after ") + (last ? CommandKey(*last) : "nothing") + ", now " +
              state + ": " + ResumeActionName(a));
@@ -143,7 +143,7 @@ void ShardWaves::RunWave(const std::vector<const Node*>& wave,
   last_sample_.clear();
   std::string names = Join(NodeNames(wave));
   report_.waves.push_back(NodeNames(wave));
-  (void)ctx_.journal.Record(shard_.id, "", Step::kWave, Outcome::kBegin, names);
+  ctx_.journal.Note(shard_.id, "", Step::kWave, Outcome::kBegin, names);
   Enter(Phase::kWave, "wave " + std::to_string(wave_) + ": " + names);
   std::vector<Status> brought(wave.size());
   ParallelFor(wave.size(), ctx_.pb.parallel_nodes,
@@ -319,7 +319,7 @@ WaveShardReport ShardWaves::End(Phase verdict, const std::string& reason) {
       report_.not_started.push_back(n->name);
     } else {
       report_.skipped.push_back(n->name);
-      (void)ctx_.journal.Record(shard_.id, n->name, Step::kNode, Outcome::kSkipped, reason);
+      ctx_.journal.Note(shard_.id, n->name, Step::kNode, Outcome::kSkipped, reason);
     }
   }
   Finish(&report_, verdict, reason);

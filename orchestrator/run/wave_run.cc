@@ -103,7 +103,7 @@ class WavesOperation : public Operation {
     for (const Node& n : shard.nodes) {
       if (!options_.targets.count(n.name)) continue;
       r.skipped.push_back(n.name);
-      (void)ctx.journal.Record(shard.id, n.name, Step::kNode, Outcome::kSkipped, why);
+      ctx.journal.Note(shard.id, n.name, Step::kNode, Outcome::kSkipped, why);
     }
   }
 

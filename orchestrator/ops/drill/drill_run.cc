@@ -59,7 +59,7 @@ void DrillRun::Abort(const std::string& why) {
     report_.abort_reason = why;
   }
   drill_cancel_.Cancel();
-  (void)ctx_.journal.Record(-1, "", Step::kDrill, Outcome::kAborted, why);
+  ctx_.journal.Note(-1, "", Step::kDrill, Outcome::kAborted, why);
   Note("ABORT: " + why + "; rolling back");
 }
 
@@ -96,7 +96,7 @@ DrillReport DrillRun::Run() {
   DrillTrendRow self{report_.run_id, report_.started_unix_ms, report_.seed, report_.outcome,
                      report_.Mttr()};
   report_.trend.push_back(self);
-  (void)ctx_.journal.Record(-1, "", Step::kDrill, Outcome::kDone, TrendDetail(report_));
+  ctx_.journal.Note(-1, "", Step::kDrill, Outcome::kDone, TrendDetail(report_));
   return report_;
 }
 
@@ -149,9 +149,8 @@ bool DrillRun::Hypothesis(RunContext& c, const std::string& when, const Playbook
       std::lock_guard<std::mutex> l(mu_);
       report_.hypothesis_notes.push_back(line);
     }
-    (void)ctx_.journal.Record(hypothesis_shards_[i], "", Step::kHypothesis,
-                              healthy[i] ? Outcome::kHeld : Outcome::kFailed,
-                              when + ": " + reasons[i]);
+    ctx_.journal.Note(hypothesis_shards_[i], "", Step::kHypothesis,
+                      healthy[i] ? Outcome::kHeld : Outcome::kFailed, when + ": " + reasons[i]);
   }
   Note("hypothesis " + when + ": " + (all ? "held" : "did NOT hold"));
   return all;
@@ -206,8 +205,8 @@ bool DrillRun::RunAction(const FaultStep& step, const std::vector<const Node*>& 
     ExecOptions opt;
     opt.timeout = ctx_.pb.timeouts.command;
     ExecResult r = ctx_.transport.Exec(node, *cmd, opt);
-    (void)ctx_.journal.Record(node.shard, node.name, kind, r.ok() ? Outcome::kOk : Outcome::kFailed,
-                              r.ok() ? "" : r.Reason());
+    ctx_.journal.Note(node.shard, node.name, kind, r.ok() ? Outcome::kOk : Outcome::kFailed,
+                      r.ok() ? "" : r.Reason());
     if (!r.ok()) failures[i] = node.name + ": " + r.Reason();
   });
   bool ok = true;
@@ -227,7 +226,7 @@ void DrillRun::Recovery() {
     std::lock_guard<std::mutex> l(mu_);
     for (int id : hypothesis_shards_) tracker_.RecoveryStarted(id, now);
   }
-  (void)ctx_.journal.Record(-1, "", Step::kRecovery, Outcome::kBegin, report_.recovery_mode);
+  ctx_.journal.Note(-1, "", Step::kRecovery, Outcome::kBegin, report_.recovery_mode);
   Note(std::string("recovery: ") + report_.recovery_mode);
   if (s_.spec.recovery.mode == RecoveryMode::kRecover) {
     RecoverShards(drill_ctx_, "recovery", hypothesis_shards_);
@@ -273,7 +272,7 @@ void DrillRun::RecoverShards(RunContext& c, const std::string& why,
 /// Always runs, whatever stopped the drill: every undo not run yet (newest first), the drill's
 /// own rollback actions, then recover on every shard that is still not healthy.
 void DrillRun::Rollback() {
-  (void)ctx_.journal.Record(-1, "", Step::kRollback, Outcome::kBegin);
+  ctx_.journal.Note(-1, "", Step::kRollback, Outcome::kBegin);
   Note("rollbacks: undo every fault not undone yet, then recover what is still broken");
   for (size_t i = s_.spec.faults.size(); i-- > 0;) {
     const FaultDef* fault = FindFault(ctx_.pb.faults, s_.spec.faults[i].fault);
@@ -291,7 +290,7 @@ void DrillRun::Rollback() {
                                 (ok ? ": ok" : ": FAILED"));
   }
   RecoverShards(always_ctx_, "rollback recover", {});
-  (void)ctx_.journal.Record(-1, "", Step::kRollback, Outcome::kDone);
+  ctx_.journal.Note(-1, "", Step::kRollback, Outcome::kDone);
 }
 
 void DrillRun::MonitorLoop() {

@@ -76,7 +76,7 @@ bool ShardRecovery::Assess() {
   }
   SampleSummary s = Summarize(assessed_, ctx_.pb.probe, ctx_.pb.gate.max_lag);
   Progress(s);
-  (void)ctx_.journal.Record(shard_.id, "", Step::kAssess, Outcome::kSample, s.Describe());
+  ctx_.journal.Note(shard_.id, "", Step::kAssess, Outcome::kSample, s.Describe());
   gate_reason_ = s.Describe();
   if (force_) {
     Emit(Event::Kind::kNode, "", "--force: restarting whatever the assessment says");
@@ -160,8 +160,8 @@ Status ShardRecovery::ConfirmDown() {
     }
     ctx_.clock.SleepFor(ctx_.pb.timeouts.confirm_poll);
   }
-  (void)ctx_.journal.Record(shard_.id, "", Step::kConfirmDown, Outcome::kOk,
-                            std::to_string(Included().size()) + " nodes down");
+  ctx_.journal.Note(shard_.id, "", Step::kConfirmDown, Outcome::kOk,
+                    std::to_string(Included().size()) + " nodes down");
   return Status::Ok();
 }
 
@@ -203,8 +203,8 @@ int64_t ShardRecovery::SyncCheck() {
     report_.far_behind.push_back(what);
     Warn(nodes[i]->name, "far behind: " + what + "; it will sync from its peers after the start");
   }
-  (void)ctx_.journal.Record(shard_.id, "", Step::kSyncCheck, Outcome::kOk,
-                            "best stored height " + std::to_string(best));
+  ctx_.journal.Note(shard_.id, "", Step::kSyncCheck, Outcome::kOk,
+                    "best stored height " + std::to_string(best));
   return best;
 }
 
@@ -240,7 +240,7 @@ GateTracker::Verdict ShardRecovery::Gate(int64_t baseline) {
   Enter(Phase::kGate);
   GateTracker tracker(ctx_.pb, baseline, ctx_.clock.Now());
   GateTracker::Verdict v = Poll(tracker, /*may_stop=*/false);
-  (void)ctx_.journal.Record(shard_.id, "", Step::kGate, OutcomeOf(v), gate_reason_);
+  ctx_.journal.Note(shard_.id, "", Step::kGate, OutcomeOf(v), gate_reason_);
   if (v == GateTracker::Verdict::kStuck || v == GateTracker::Verdict::kHalted) {
     Warn("", gate_reason_);
   }
@@ -255,7 +255,7 @@ GateTracker::Verdict ShardRecovery::Watch(const std::vector<NodeStatus>& first) 
   }
   if (!ctx_.PauseUnlessStopping(ctx_.pb.gate.poll_interval)) return GateTracker::Verdict::kPending;
   GateTracker::Verdict v = Poll(tracker, /*may_stop=*/true);
-  (void)ctx_.journal.Record(shard_.id, "", Step::kAssess, OutcomeOf(v), gate_reason_);
+  ctx_.journal.Note(shard_.id, "", Step::kAssess, OutcomeOf(v), gate_reason_);
   return v;
 }
 

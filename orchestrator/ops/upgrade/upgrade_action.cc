@@ -58,8 +58,8 @@ Result<std::vector<const Node*>> UpgradeAction::Canaries(const Shard& shard,
 
 Result<std::map<std::string, std::string>> UpgradeAction::Prepare(
     RunContext& ctx, const std::vector<const Node*>& targets) {
-  (void)ctx.journal.Record(-1, "", Step::kStaging, Outcome::kBegin,
-                           std::to_string(targets.size()) + " node(s), sha256 " + artifact_.sha256);
+  ctx.journal.Note(-1, "", Step::kStaging, Outcome::kBegin,
+                   std::to_string(targets.size()) + " node(s), sha256 " + artifact_.sha256);
   auto journal_begin = [&ctx](const Node& n, const std::string& command) {
     return ctx.journal.Record(n.shard, n.name, CommandId::kStage, Outcome::kBegin, command);
   };
@@ -69,8 +69,8 @@ Result<std::map<std::string, std::string>> UpgradeAction::Prepare(
   std::map<std::string, std::string> failed;
   for (const StageOutcome& o : staged) {
     if (!o.status.ok()) failed[o.node->name] = "not staged: " + o.status.message();
-    (void)ctx.journal.Record(o.node->shard, o.node->name, CommandId::kStage,
-                             o.status.ok() ? Outcome::kOk : Outcome::kFailed, o.status.message());
+    ctx.journal.Note(o.node->shard, o.node->name, CommandId::kStage,
+                     o.status.ok() ? Outcome::kOk : Outcome::kFailed, o.status.message());
   }
   if (failed.empty()) {
     SHARDCTL_RETURN_IF_ERROR(ctx.journal.Record(-1, "", Step::kStaging, Outcome::kOk,
@@ -82,7 +82,7 @@ Result<std::map<std::string, std::string>> UpgradeAction::Prepare(
   std::string summary = "staging failed on " + std::to_string(failed.size()) + " of " +
                         std::to_string(targets.size()) + " node(s): " + Join(lines, "; ");
   if (!options_.allow_partial) {
-    (void)ctx.journal.Record(-1, "", Step::kStaging, Outcome::kFailed, summary);
+    ctx.journal.Note(-1, "", Step::kStaging, Outcome::kFailed, summary);
     return Status::Failed(summary + "; no node was restarted (--allow-partial upgrades the " +
                           "staged ones)");
   }
@@ -107,16 +107,16 @@ Status UpgradeAction::Soak(const Shard& shard, const std::vector<const Node*>& c
                            const SampleFn& sample) {
   const Playbook& pb = ctx_.pb;
   std::string names = Join(NodeNames(canaries));
-  (void)ctx_.journal.Record(shard.id, "", Step::kSoak, Outcome::kBegin,
-                            names + ": " + FormatDuration(pb.upgrade.soak) + " and +" +
-                                std::to_string(pb.upgrade.soak_blocks) + " blocks");
+  ctx_.journal.Note(shard.id, "", Step::kSoak, Outcome::kBegin,
+                    names + ": " + FormatDuration(pb.upgrade.soak) + " and +" +
+                        std::to_string(pb.upgrade.soak_blocks) + " blocks");
   std::vector<SoakJudge> judges;
   for (size_t i = 0; i < canaries.size(); ++i)
     judges.emplace_back(pb.upgrade, pb.rolling.node_timeout, ctx_.clock.Now());
   // The judge waits for blocks; a shard that stops committing must not hold the run forever.
   TimePoint deadline = ctx_.clock.Now() + pb.upgrade.soak + pb.rolling.node_timeout;
   auto fail = [&](const std::string& why) {
-    (void)ctx_.journal.Record(shard.id, "", Step::kSoak, Outcome::kFailed, why);
+    ctx_.journal.Note(shard.id, "", Step::kSoak, Outcome::kFailed, why);
     return Status::Failed(why);
   };
   while (true) {
@@ -131,7 +131,7 @@ Status UpgradeAction::Soak(const Shard& shard, const std::vector<const Node*>& c
       progress = v.why;
     }
     if (all_passed) {
-      (void)ctx_.journal.Record(shard.id, "", Step::kSoak, Outcome::kOk, names + ": " + progress);
+      ctx_.journal.Note(shard.id, "", Step::kSoak, Outcome::kOk, names + ": " + progress);
       return Status::Ok();
     }
     if (ctx_.clock.Now() >= deadline)
