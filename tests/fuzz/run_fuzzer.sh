@@ -9,11 +9,11 @@
 # crashing input (WORK_DIR/../crash-NAME-*). Exit status: the fuzzer's (0: no crash).
 set -euo pipefail
 [ $# -ge 5 ] || { echo "usage: run_fuzzer.sh BINARY SECONDS WORK_DIR LOG SEED_DIR..." >&2; exit 2; }
-bin=$1 seconds=$2 work=$3 log=$4
+bin=$(cd "$(dirname "$1")" && pwd)/$(basename "$1") seconds=$2 work=$3 log=$4
 shift 4
 name=$(basename "$bin")
 seeds=()
-for d in "$@"; do [ -d "$d" ] && seeds+=("$d"); done
+for d in "$@"; do [ -d "$d" ] && seeds+=("$(cd "$d" && pwd)"); done
 mkdir -p "$work"
 work=$(cd "$work" && pwd)
 crash_prefix=$(dirname "$work")/crash-$name-
