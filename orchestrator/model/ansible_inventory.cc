@@ -63,7 +63,9 @@ Result<int> ShardOf(const AnsibleTree& tree, const std::string& host, const Ansi
   std::set<int> ids;
   for (const std::string& g : tree.GroupsOf(host)) {
     std::smatch m;
-    if (std::regex_match(g, m, re) && m.size() > 1 && m[1].length() > 0 && m[1].length() < 8) {
+    // --shard-group's first group must capture the id: up to 7 digits (stoi cannot throw).
+    if (std::regex_match(g, m, re) && m.size() > 1 && m[1].length() > 0 && m[1].length() < 8 &&
+        m[1].str().find_first_not_of("0123456789") == std::string::npos) {
       ids.insert(std::stoi(m[1].str()));
     }
   }

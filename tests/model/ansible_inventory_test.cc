@@ -83,6 +83,19 @@ TEST(AnsibleInventoryTest, ShardFromAHostVarAndClearErrors) {
   auto ini = ParseAnsibleIni("[web\nh1\n", "bad.ini");
   ASSERT_FALSE(ini.ok());
   EXPECT_NE(ini.status().message().find("bad.ini:1:"), std::string::npos);
+  // Found by fuzz_ansible: a range bound past LONG_MAX threw from stol.
+  auto huge = ParseAnsibleIni("[web]\nn[1:99999999999999999999]\n", "r.ini");
+  ASSERT_FALSE(huge.ok());
+  EXPECT_NE(huge.status().message().find("unsupported host range"), std::string::npos)
+      << huge.status().message();
+  auto ok = ParseAnsibleIni("[web]\nn[08:10]\n", "r.ini");
+  ASSERT_TRUE(ok.ok()) << ok.status().message();
+  // A --shard-group whose group captures letters matches no shard instead of throwing.
+  auto letters = ParseAnsibleIni("[shard_x]\nh1\n", "g.ini");
+  ASSERT_TRUE(letters.ok());
+  AnsibleImportOptions g;
+  g.shard_group = "shard_(.*)";
+  EXPECT_FALSE(ImportAnsible(*letters, g, "g.ini").ok());
 }
 
 }  // namespace
