@@ -78,6 +78,10 @@ Result<ProbeFields> ParseProbeOutput(const std::string& output, const ProbeMap& 
     const json* leader = At(doc, map.leader);
     if (leader != nullptr && leader->is_boolean()) f.leader = leader->get<bool>();
   }
+  if (!map.version.empty()) {
+    const json* version = At(doc, map.version);
+    if (version != nullptr && version->is_string()) f.version = version->get<std::string>();
+  }
   return f;
 }
 

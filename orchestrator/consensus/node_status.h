@@ -17,6 +17,7 @@ struct ProbeFields {
   std::optional<int64_t> view_change_id;
   std::string mode;
   std::optional<bool> leader;
+  std::optional<std::string> version;  // when ProbeMap::version is set and a string is there
 };
 
 /// Reads probe output (JSON text) through map. Errors name the JSON pointer and what was there.

@@ -452,6 +452,7 @@ Result<Playbook> ParsePlaybook(const json& j, const std::string& path) {
   if (!err.ok()) return err;
   if (pb.escalation.max_backoff < pb.escalation.backoff)
     pb.escalation.max_backoff = pb.escalation.backoff;
+  if (pb.commands.version == pb.commands.probe) pb.probe.version = pb.upgrade.version_pointer;
   return pb;
 }
 

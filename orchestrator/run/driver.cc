@@ -66,7 +66,7 @@ Result<RunInfo> RunOperation(RunContext& ctx, Operation& op, const DriverOptions
                  .shard = -1,
                  .node = "",
                  .message = info.run_id});
-  op.Prepare(shards.size());
+  op.Prepare(shards);
   ParallelFor(shards.size(), ctx.pb.parallel_shards, [&](size_t i) {
     const Shard& shard = *ctx.inv.FindShard(shards[i]);
     if (ctx.Stopping()) return op.SkipShard(ctx, shard, i, ctx.StopReason());

@@ -26,8 +26,8 @@ class Operation {
   }
   /// The begin line's detail for these shards ("recover 4 shard(s), playbook p.json").
   virtual std::string Describe(const std::vector<int>& shards) const = 0;
-  /// Called once, before any shard, with the number of slots.
-  virtual void Prepare(size_t slots) = 0;
+  /// Called once, before any shard, with the shards to run (slot i is shards[i]).
+  virtual void Prepare(const std::vector<int>& shards) = 0;
   virtual void RunShard(RunContext& ctx, const Shard& shard, size_t slot) = 0;
   /// The run was stopping when slot's turn came: nothing of the shard was touched.
   virtual void SkipShard(RunContext& ctx, const Shard& shard, size_t slot,

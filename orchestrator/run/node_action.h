@@ -44,12 +44,15 @@ class NodeAction {
   /// journaled skipped); an error starts no shard.
   virtual Result<std::map<std::string, std::string>> Prepare(
       RunContext& ctx, const std::vector<const Node*>& targets);
-  /// After the per-node gate found node back in sync: an error fails it (an upgrade checks the
-  /// version it reports).
-  virtual Status Check(NodeOps& ops, const Node& node);
+  /// After the per-node gate found node back in sync (`probed`: node in the gate's last sample):
+  /// an error fails it (an upgrade checks the version it reports).
+  virtual Status Check(NodeOps& ops, const Node& node, const NodeStatus& probed);
   /// The shard's canaries, from a fresh probe (`probed`: only the remaining targets planned):
   /// the shard's first wave, which must pass Soak before any other wave. Empty: none.
   virtual Result<std::vector<const Node*>> Canaries(const Shard& shard, const WaveInput& probed);
+  /// True when every shard's canary wave (and soak) comes before any shard's other waves: one
+  /// soak for the run, not one per round of shards.
+  virtual bool CanariesFirst() const { return false; }
   /// Samples every node of the shard (and counts toward its longest stall).
   using SampleFn = std::function<std::vector<NodeStatus>(SampleSummary*)>;
   /// Judges the canaries once they passed the gate and Check; an error fails every one of them.

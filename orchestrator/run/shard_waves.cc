@@ -23,7 +23,8 @@ ShardWaves::ShardWaves(RunContext& ctx, const Shard& shard, NodeAction& action,
                        const WaveOptions& options, FailureBudget& budget)
     : ShardTask(ctx, shard), action_(action), options_(options), budget_(budget) {}
 
-WaveShardReport ShardWaves::Run() {
+bool ShardWaves::Lead() {
+  led_ = true;
   Begin(&report_);
   Enter(Phase::kAssess);
   for (const Node& n : shard_.nodes) {
@@ -34,17 +35,29 @@ WaveShardReport ShardWaves::Run() {
   }
   ResumeInFlight();
   Status healthy = PreCheck();
-  if (!healthy.ok()) return End(Phase::kGaveUp, healthy.message());
+  if (!healthy.ok()) return End(Phase::kGaveUp, healthy.message()), false;
+  if (Remaining().empty()) return true;
+  if (StopBeforeWave()) return false;
+  auto canaries = action_.Canaries(shard_, Probed());
+  if (!canaries.ok()) return End(Phase::kGaveUp, canaries.status().message()), false;
+  if (canaries->empty()) return true;
+  canary_wave_ = true;
+  RunWave(*canaries, std::vector<ResumeAction>(canaries->size(), ResumeAction::kRestart));
+  canary_wave_ = false;
+  if (!canary_failed_.empty()) return End(Phase::kGaveUp, canary_failed_), false;
+  return true;
+}
+
+WaveShardReport ShardWaves::Run() {
+  bool led_apart = led_;
+  if (ended_ || (!led_ && !Lead())) return report_;
+  // Led apart (every shard's canaries first), the shard may have moved on since: probe afresh.
+  if (led_apart) last_sample_.clear();
   while (!Remaining().empty()) {
-    if (ctx_.Stopping()) {
-      return End(Phase::kCancelled,
-                 ctx_.StopReason() + " between waves; the wave in flight finished");
-    }
-    if (std::string why = WhyNoNewWave(); !why.empty()) return End(Phase::kGaveUp, why);
-    if (!canary_failed_.empty()) return End(Phase::kGaveUp, canary_failed_);
-    auto wave = NextWave();
+    if (StopBeforeWave()) return report_;
+    auto wave = PlanWaves(shard_, Probed());
     if (!wave.ok()) return End(Phase::kGaveUp, wave.status().message());
-    RunWave(*wave, std::vector<ResumeAction>(wave->size(), ResumeAction::kRestart));
+    RunWave(wave->front(), std::vector<ResumeAction>(wave->front().size(), ResumeAction::kRestart));
   }
   if (!report_.failed.empty()) {
     return End(Phase::kGaveUp, std::to_string(report_.failed.size()) + " node(s) failed");
@@ -54,6 +67,20 @@ WaveShardReport ShardWaves::Run() {
   }
   return End(Phase::kHealthy,
              std::string("every selected node ") + action_.Verb() + " and back in sync");
+}
+
+WaveShardReport ShardWaves::Cancel(const std::string& why) {
+  if (ended_) return report_;
+  return End(Phase::kCancelled, why + " before this shard's waves began");
+}
+
+bool ShardWaves::StopBeforeWave() {
+  if (ctx_.Stopping()) {
+    End(Phase::kCancelled, ctx_.StopReason() + " between waves; the wave in flight finished");
+  } else if (std::string spent = WhyNoNewWave(); !spent.empty()) {
+    End(Phase::kGaveUp, spent);
+  }
+  return ended_;
 }
 
 std::string ShardWaves::WhyNoNewWave() const {
@@ -117,24 +144,14 @@ Status ShardWaves::PreCheck() {
   return v == GateTracker::Verdict::kHealthy ? Status::Ok() : refuse(tracker.reason());
 }
 
-Result<std::vector<const Node*>> ShardWaves::NextWave() {
+WaveInput ShardWaves::Probed() {
   // The sample that ended the last step (pre-check or wave) still holds: nothing acted since.
   if (last_sample_.empty()) Sample(nullptr);
   std::vector<NodeStatus> sample = std::move(last_sample_);
   last_sample_.clear();
   std::set<std::string> remaining;
   for (const Node* n : Remaining()) remaining.insert(n->name);
-  WaveInput in = MakeWaveInput(shard_, sample, ctx_.pb, remaining);
-  if (!canaries_planned_) {
-    canaries_planned_ = true;
-    auto canaries = action_.Canaries(shard_, in);
-    if (!canaries.ok()) return canaries.status();
-    canary_wave_ = !canaries->empty();
-    if (canary_wave_) return *canaries;
-  }
-  auto waves = PlanWaves(shard_, in);
-  if (!waves.ok()) return waves.status();
-  return waves->front();
+  return MakeWaveInput(shard_, sample, ctx_.pb, remaining);
 }
 
 void ShardWaves::RunWave(const std::vector<const Node*>& wave,
@@ -162,17 +179,20 @@ void ShardWaves::RunWave(const std::vector<const Node*>& wave,
   // A failed canary ends the shard whatever the budget says: the waves would spread what failed.
   if (canary_wave_ && !failed.empty())
     canary_failed_ = "canary " + Join(NodeNames(failed)) + " failed";
-  canary_wave_ = false;
   if (!failed.empty()) Undo(failed);
 }
 
 void ShardWaves::Judge(const std::vector<const Node*>& started, std::vector<const Node*>* failed) {
   std::string grown;
   std::map<std::string, std::string> why = WaitInSync(started, &grown);
+  std::map<std::string, const NodeStatus*> probed;  // the gate's last sample
+  for (const NodeStatus& st : last_sample_) probed[st.node] = &st;
   bool all_ok = true;
   for (const Node* n : started) {
     if (why[n->name].empty()) {
-      Status checked = action_.Check(ops_, *n);
+      NodeStatus unseen;  // not in the sample: the action asks the node itself
+      unseen.node = n->name;
+      Status checked = action_.Check(ops_, *n, probed[n->name] ? *probed[n->name] : unseen);
       if (!checked.ok()) why[n->name] = checked.message();
     }
     all_ok = all_ok && why[n->name].empty();
@@ -314,6 +334,7 @@ std::vector<const Node*> ShardWaves::Remaining() const {
 }
 
 WaveShardReport ShardWaves::End(Phase verdict, const std::string& reason) {
+  ended_ = true;
   for (const Node* n : Remaining()) {
     if (verdict == Phase::kCancelled) {
       report_.not_started.push_back(n->name);

@@ -46,7 +46,8 @@ class FailureBudget {
   std::atomic<int> failures_{0};
 };
 
-/// Runs once, on one thread; nodes of one wave are handled in parallel. Stopping (the
+/// Lead, then Run (or Cancel), one after the other, each on one thread; nodes of one wave are
+/// handled in parallel. Stopping (the
 /// operator, a journal failure, the spent budget) is looked at between waves only, so a wave
 /// in flight always finishes: its nodes back up and in sync, or failed.
 class ShardWaves : public ShardTask, public NodeNotes {
@@ -54,7 +55,14 @@ class ShardWaves : public ShardTask, public NodeNotes {
   ShardWaves(RunContext& ctx, const Shard& shard, NodeAction& action, const WaveOptions& options,
              FailureBudget& budget);
 
+  /// The shard's first part: its left-out targets, its interrupted nodes (resume), the health
+  /// check and the action's canary wave. False when the shard ended there (its report is final).
+  /// Run calls it unless the operation already did (every shard's canaries before any wave).
+  bool Lead();
+  /// The shard to its end: Lead if not yet done, then wave after wave.
   WaveShardReport Run();
+  /// Ends a shard that was led but whose waves never began: the run was stopping.
+  WaveShardReport Cancel(const std::string& why);
   void ReplacedBinary(const std::string& node, const std::string& why) override {
     ShardTask::ReplacedBinary(node, why);
   }
@@ -64,8 +72,12 @@ class ShardWaves : public ShardTask, public NodeNotes {
   void ResumeInFlight();
   /// Ok when the shard is healthy as it is: a quorum Normal and in sync, committing blocks.
   Status PreCheck();
-  /// The next wave from a fresh probe; an error when no node can go down without losing quorum.
-  Result<std::vector<const Node*>> NextWave();
+  /// What the next wave is planned from: the last sample (or a fresh one) and the remaining
+  /// targets.
+  WaveInput Probed();
+  /// Before a new wave: ends the shard when the run is stopping or the failure budget is spent,
+  /// and returns whether it ended.
+  bool StopBeforeWave();
   void RunWave(const std::vector<const Node*>& wave, const std::vector<ResumeAction>& actions);
   /// Journals the node's begin (for a fresh action) and applies the action.
   Status Bring(const Node& node, ResumeAction how);
@@ -96,10 +108,11 @@ class ShardWaves : public ShardTask, public NodeNotes {
   const WaveOptions& options_;
   FailureBudget& budget_;
   int wave_ = 0;
-  bool canaries_planned_ = false;  // the shard's first fresh wave was offered to Canaries
-  bool canary_wave_ = false;       // the wave being planned or run is the canaries
-  std::string canary_failed_;      // set when a canary failed: no further wave in this shard
-  int64_t top_ = -1;               // highest top height seen, and when it last grew
+  bool led_ = false;           // Lead ran
+  bool ended_ = false;         // End ran: report_ is final
+  bool canary_wave_ = false;   // the wave being run is the canaries
+  std::string canary_failed_;  // set when a canary failed: no further wave in this shard
+  int64_t top_ = -1;           // highest top height seen, and when it last grew
   TimePoint top_moved_;
   std::vector<NodeStatus> last_sample_;  // the latest probe, until a wave acts on nodes
   std::set<std::string> finished_;       // targets done or failed

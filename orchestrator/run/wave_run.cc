@@ -1,5 +1,8 @@
 #include "run/wave_run.h"
 
+#include <memory>
+
+#include "base/parallel.h"
 #include "run/driver.h"
 
 namespace shardctl {
@@ -40,8 +43,8 @@ class WavesOperation : public Operation {
 
   // The action's run-wide step (an upgrade's staging): what it leaves out is skipped; an error
   // refuses every shard.
-  void Prepare(size_t slots) override {
-    shards_.resize(slots);
+  void Prepare(const std::vector<int>& shards) override {
+    shards_.resize(shards.size());
     std::vector<const Node*> targets;
     for (const Shard& shard : inv_.shards) {
       for (const Node& n : shard.nodes) {
@@ -59,15 +62,24 @@ class WavesOperation : public Operation {
       options_.in_flight.erase(name);
       options_.left_out[name] = why;
     }
+    if (action_.CanariesFirst()) LeadEveryShard(shards);
   }
 
   void RunShard(RunContext& ctx, const Shard& shard, size_t slot) override {
     if (!refused_.empty()) return Skip(ctx, shard, slot, refused_);
+    if (led_.size() > slot && led_[slot]) {
+      shards_[slot] = led_[slot]->Run();
+      return;
+    }
     if (budget_.Spent()) return Skip(ctx, shard, slot, "failure budget spent before it began");
     shards_[slot] = ShardWaves(ctx, shard, action_, options_, budget_).Run();
   }
 
   void SkipShard(RunContext&, const Shard& shard, size_t slot, const std::string& why) override {
+    if (led_.size() > slot && led_[slot]) {
+      shards_[slot] = led_[slot]->Cancel(why);
+      return;
+    }
     WaveShardReport& r = shards_[slot];
     r.shard = shard.id;
     r.verdict = Phase::kCancelled;
@@ -107,6 +119,20 @@ class WavesOperation : public Operation {
     }
   }
 
+  // Every shard's first part (assessment, canary wave and soak) at once, before any shard's
+  // other waves: one canary per shard keeps every shard's quorum, and the run soaks once
+  // instead of once per round of `shards.parallel`. RunShard then goes on from there.
+  void LeadEveryShard(const std::vector<int>& shards) {
+    if (!refused_.empty()) return;
+    led_.resize(shards.size());
+    ParallelFor(shards.size(), static_cast<int>(shards.size()), [&](size_t i) {
+      if (ctx_.Stopping() || budget_.Spent()) return;  // the driver skips the shard untouched
+      led_[i] = std::make_unique<ShardWaves>(ctx_, *inv_.FindShard(shards[i]), action_, options_,
+                                             budget_);
+      led_[i]->Lead();
+    });
+  }
+
   const std::string command_;
   RunContext& ctx_;
   const Inventory& inv_;
@@ -115,6 +141,7 @@ class WavesOperation : public Operation {
   std::string refused_;                  // why Prepare refused every shard ("" when it did not)
   FailureBudget budget_;                 // shared by every shard's thread
   std::vector<WaveShardReport> shards_;  // slot i written by the driver's thread for slot i only
+  std::vector<std::unique_ptr<ShardWaves>> led_;  // slot i's shard, when LeadEveryShard led it
 };
 
 }  // namespace

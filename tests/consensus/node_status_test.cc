@@ -2,7 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include <nlohmann/json.hpp>
+
+#include "model/playbook.h"
 #include "support/fake_shards.h"
+#include "support/test_util.h"
 
 namespace shardctl {
 namespace {
@@ -19,6 +23,26 @@ TEST(NodeStatusTest, ReadsHarmonyMetadata) {
   EXPECT_EQ(f->view_change_id, 33);
   EXPECT_EQ(f->mode, "ViewChanging");
   EXPECT_EQ(f->leader, true);
+  EXPECT_FALSE(f->version) << "no version pointer, no version";
+}
+
+TEST(NodeStatusTest, ReadsTheVersionWhenTheVersionCommandIsTheProbe) {
+  auto pb = LoadPlaybook(testing::ShippedPlaybook("sandbox"));
+  ASSERT_TRUE(pb.ok()) << pb.status().ToString();
+  ASSERT_EQ(pb->probe.version, "/result/version");
+  auto f = ParseProbeOutput(
+      R"({"result":{"version":"validator-sim v2","current-block-number":3,
+          "consensus":{"mode":"Normal"}}})",
+      pb->probe);
+  ASSERT_TRUE(f.ok()) << f.status().ToString();
+  EXPECT_EQ(f->version, "validator-sim v2");
+
+  // A version command of its own: the probe does not read versions, the upgrade asks.
+  auto j = nlohmann::json::parse(testing::ReadFile(testing::ShippedPlaybook("sandbox")));
+  j["commands"]["version"] = "{{dir}}/bin/validator-sim --version";
+  auto own = ParsePlaybook(j, "sandbox.json");
+  ASSERT_TRUE(own.ok()) << own.status().ToString();
+  EXPECT_EQ(own->probe.version, "");
 }
 
 TEST(NodeStatusTest, ErrorsNameThePointer) {

@@ -92,5 +92,26 @@ TEST(VersionCheckTest, ComparesWhatTheRunningNodeReports) {
   EXPECT_NE(s.message().find("probe: cannot connect"), std::string::npos) << s.message();
 }
 
+TEST(VersionCheckTest, AVersionInTheLatestProbeIsTakenWithoutAskingAgain) {
+  FakeTransport t;  // nothing scripted: a command sent would fail
+  Playbook pb = PrecheckPlaybook();
+  Inventory inv = PrecheckInventory();
+  const Node& n = *inv.AllNodes()[0];
+  UpgradeRunVars run{std::string(64, 'a'), "v2", "r"};
+  NodeStatus probed;
+  probed.node = "n1";
+  probed.answered = true;
+  probed.fields.version = "validator-sim v2 (harmony-compatible RPC)";
+  EXPECT_TRUE(CheckNodeVersion(t, pb, n, run, nullptr, &probed).ok());
+  probed.fields.version = "validator-sim v1.0.0";
+  EXPECT_EQ(CheckNodeVersion(t, pb, n, run, nullptr, &probed).message(),
+            "n1: reports version \"validator-sim v1.0.0\", expected v2");
+  EXPECT_TRUE(t.calls().empty());
+  // A probe without a version: the node is asked.
+  probed.fields.version.reset();
+  EXPECT_FALSE(CheckNodeVersion(t, pb, n, run, nullptr, &probed).ok());
+  EXPECT_EQ(t.calls().size(), 1u);
+}
+
 }  // namespace
 }  // namespace shardctl::upgrade

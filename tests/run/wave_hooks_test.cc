@@ -3,6 +3,8 @@
 // failed node back (reported rolled back, the failure still spending the budget).
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <mutex>
 #include <set>
 
 #include "ops/rolling/restart_action.h"
@@ -20,6 +22,15 @@ class HookedRestart : public RestartAction {
   std::string refuse;                            // Prepare fails with this when set
   std::set<std::string> bad;                     // Check fails on these
   std::vector<std::string> soaked, undone, prepared;
+  bool canaries_first = false;            // CanariesFirst's answer
+  CancelToken* cancel_in_soak = nullptr;  // cancelled by every Soak when set
+  std::vector<std::string> steps;         // "apply NODE" and "soak NODE", in the order they ran
+
+  bool CanariesFirst() const override { return canaries_first; }
+  Status Apply(NodeOps& ops, const Node& node, ResumeAction how, NodeNotes& notes) override {
+    Log("apply " + node.name);
+    return RestartAction::Apply(ops, node, how, notes);
+  }
 
   Result<std::map<std::string, std::string>> Prepare(
       RunContext&, const std::vector<const Node*>& targets) override {
@@ -27,7 +38,7 @@ class HookedRestart : public RestartAction {
     if (!refuse.empty()) return Status::Failed(refuse);
     return leave_out;
   }
-  Status Check(NodeOps&, const Node& node) override {
+  Status Check(NodeOps&, const Node& node, const NodeStatus&) override {
     return bad.count(node.name) ? Status::Failed("wrong version") : Status::Ok();
   }
   Result<std::vector<const Node*>> Canaries(const Shard& shard, const WaveInput& in) override {
@@ -40,7 +51,8 @@ class HookedRestart : public RestartAction {
               const SampleFn& sample) override {
     SampleSummary s;
     sample(&s);
-    for (const Node* n : canaries) soaked.push_back(n->name);
+    for (const Node* n : canaries) Log("soak " + n->name);
+    if (cancel_in_soak) cancel_in_soak->Cancel();
     return Status::Ok();
   }
   bool CanUndo() const override { return true; }
@@ -50,6 +62,13 @@ class HookedRestart : public RestartAction {
   }
 
  private:
+  void Log(const std::string& step) {
+    std::lock_guard<std::mutex> l(mu_);
+    steps.push_back(step);
+    if (step.rfind("soak ", 0) == 0) soaked.push_back(step.substr(5));
+  }
+
+  std::mutex mu_;  // guards steps and soaked: shards run on several threads
   struct NoNotes : NodeNotes {
     void ReplacedBinary(const std::string&, const std::string&) override {}
   } notes_;
@@ -98,6 +117,45 @@ TEST_F(WaveHooksTest, TheCanaryGoesFirstAloneAndIsSoakedBeforeAnyOtherWave) {
     EXPECT_NE(s.waves[0][0], s.waves.back()[0]) << "the canary is not the leader";
   }
   EXPECT_EQ(r.shards[0].waves[0][0], action_.soaked[0]);
+}
+
+TEST_F(WaveHooksTest, CanariesFirstSoaksEveryShardsCanaryBeforeAnyShardsOtherWaves) {
+  pb_.parallel_shards = 1;
+  action_.canaries_first = true;
+  WaveReport r = RunHooked();
+  EXPECT_TRUE(r.AllDone());
+  ASSERT_EQ(action_.soaked.size(), 2u);
+  // Both canaries applied and soaked (in either order: the shards lead at once), then the rest.
+  ASSERT_GT(action_.steps.size(), 4u);
+  std::multiset<std::string> first4(action_.steps.begin(), action_.steps.begin() + 4);
+  for (const std::string& c : action_.soaked) {
+    EXPECT_EQ(first4.count("apply " + c), 1u) << c;
+    EXPECT_EQ(first4.count("soak " + c), 1u) << c;
+  }
+  for (const WaveShardReport& s : r.shards) {
+    ASSERT_FALSE(s.waves.empty());
+    EXPECT_EQ(s.waves[0].size(), 1u) << "the canary goes alone";
+    EXPECT_EQ(s.done.size(), 7u);
+  }
+}
+
+TEST_F(WaveHooksTest, AStopDuringTheCanariesLeavesEveryShardsOtherNodesUntouched) {
+  pb_.parallel_shards = 1;
+  action_.canaries_first = true;
+  action_.cancel_in_soak = &stop_;
+  WaveReport r = RunHooked();
+  EXPECT_FALSE(r.AllDone());
+  // The shards lead at once: a shard whose canary had not started when the stop came is left
+  // whole; one whose canary had, finishes it (soaked) and starts nothing more.
+  ASSERT_FALSE(action_.soaked.empty());
+  for (const WaveShardReport& s : r.shards) {
+    EXPECT_EQ(s.verdict, Phase::kCancelled) << s.reason;
+    EXPECT_LE(s.done.size(), 1u) << "at most its canary";
+    EXPECT_EQ(s.done.size() + s.not_started.size(), 7u);
+  }
+  size_t applied = std::count_if(action_.steps.begin(), action_.steps.end(),
+                                 [](const std::string& s) { return s.rfind("apply ", 0) == 0; });
+  EXPECT_EQ(applied, action_.soaked.size()) << "only canaries were applied";
 }
 
 TEST_F(WaveHooksTest, AFailedCheckIsUndoneReportedAndStopsTheRun) {

@@ -14,7 +14,7 @@ class RecoverOperation : public Operation {
   std::string Describe(const std::vector<int>& shards) const override {
     return "recover " + std::to_string(shards.size()) + " shard(s)" + (force_ ? ", --force" : "");
   }
-  void Prepare(size_t slots) override { shards_.resize(slots); }
+  void Prepare(const std::vector<int>& shards) override { shards_.resize(shards.size()); }
   void RunShard(RunContext& ctx, const Shard& shard, size_t slot) override {
     shards_[slot] = ShardRecovery(ctx, shard, force_).Run();
   }

@@ -44,8 +44,8 @@ Status UpgradeAction::Undo(NodeOps& ops, const Node& node) {
   return Status::Ok();
 }
 
-Status UpgradeAction::Check(NodeOps&, const Node& node) {
-  return CheckNodeVersion(ctx_.transport, ctx_.pb, node, options_.run, nullptr);
+Status UpgradeAction::Check(NodeOps&, const Node& node, const NodeStatus& probed) {
+  return CheckNodeVersion(ctx_.transport, ctx_.pb, node, options_.run, nullptr, &probed);
 }
 
 Result<std::vector<const Node*>> UpgradeAction::Canaries(const Shard& shard,
@@ -94,10 +94,13 @@ Result<std::map<std::string, std::string>> UpgradeAction::Prepare(
 SoakSample UpgradeAction::LookAt(const Node& canary, const std::vector<NodeStatus>& statuses,
                                  const SampleSummary& s) {
   SoakSample look{ctx_.clock.Now(), false, true, "", s.top};
+  const NodeStatus* probed = nullptr;
   for (const NodeStatus& st : statuses) {
-    if (st.node == canary.name) look.in_sync_normal = InSyncNormal(st, s, ctx_.pb);
+    if (st.node != canary.name) continue;
+    look.in_sync_normal = InSyncNormal(st, s, ctx_.pb);
+    probed = &st;
   }
-  Status version = CheckNodeVersion(ctx_.transport, ctx_.pb, canary, options_.run, nullptr);
+  Status version = CheckNodeVersion(ctx_.transport, ctx_.pb, canary, options_.run, nullptr, probed);
   look.version_ok = version.ok();
   look.version_problem = version.ok() ? "" : version.message();
   return look;

@@ -1,10 +1,23 @@
 #include "ops/upgrade/version_check.h"
 
 namespace shardctl::upgrade {
+namespace {
+
+Status Matches(const Node& node, const std::string& reported, const UpgradeRunVars& run) {
+  if (VersionMatches(reported, run.version)) return Status::Ok();
+  return Status::Failed(node.name + ": reports version \"" + reported + "\", expected " +
+                        run.version);
+}
+
+}  // namespace
 
 Status CheckNodeVersion(Transport& transport, const Playbook& pb, const Node& node,
-                        const UpgradeRunVars& run, const CancelToken* cancel) {
+                        const UpgradeRunVars& run, const CancelToken* cancel,
+                        const NodeStatus* probed) {
   if (run.version.empty()) return Status::Ok();
+  if (probed && probed->answered && probed->fields.version) {
+    return Matches(node, *probed->fields.version, run);
+  }
   auto cmd = RenderUpgradeCommand(pb, CommandId::kVersion, node, run);
   if (!cmd.ok()) return cmd.status();
   ExecOptions o;
@@ -17,11 +30,7 @@ Status CheckNodeVersion(Transport& transport, const Playbook& pb, const Node& no
   }
   auto reported = ExtractVersion(pb.upgrade, r.out);
   if (!reported.ok()) return reported.status().Annotate(node.name + ": ");
-  if (!VersionMatches(*reported, run.version)) {
-    return Status::Failed(node.name + ": reports version \"" + *reported + "\", expected " +
-                          run.version);
-  }
-  return Status::Ok();
+  return Matches(node, *reported, run);
 }
 
 }  // namespace shardctl::upgrade

@@ -4,15 +4,18 @@
 #include <string>
 
 #include "base/status.h"
+#include "consensus/node_status.h"
 #include "model/playbook.h"
 #include "transport/transport.h"
 
 namespace shardctl::upgrade {
 
-/// Runs `version` on node and checks that run.version occurs in what it reports (a whole
-/// token, see VersionMatches). Ok without asking when run.version is empty. The error says what
-/// the node reported and what was expected, or why it could not be asked.
+/// Checks that run.version occurs in what node reports (a whole token, see VersionMatches):
+/// the version in `probed` (node's latest probe) when it has one, else what `version` prints
+/// when run on node. Ok without asking when run.version is empty. The error says what the node
+/// reported and what was expected, or why it could not be asked.
 Status CheckNodeVersion(Transport& transport, const Playbook& pb, const Node& node,
-                        const UpgradeRunVars& run, const CancelToken* cancel);
+                        const UpgradeRunVars& run, const CancelToken* cancel,
+                        const NodeStatus* probed = nullptr);
 
 }  // namespace shardctl::upgrade
