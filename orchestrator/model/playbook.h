@@ -67,11 +67,11 @@ struct ProbeMap {
   std::string view_change_id;  // optional
   std::string mode;            // required
   std::string leader;          // optional; boolean
+  std::string normal_mode = "Normal";
+  std::string view_changing_mode = "ViewChanging";
   /// Not a playbook key: upgrade.version_pointer when the `version` command is the probe
   /// command, so a probe also says which version runs and the upgrade asks no more.
   std::string version;
-  std::string normal_mode = "Normal";
-  std::string view_changing_mode = "ViewChanging";
 };
 
 /// When a shard counts as healthy (docs/playbooks.md, "gate").

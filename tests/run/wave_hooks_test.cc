@@ -119,8 +119,13 @@ TEST_F(WaveHooksTest, TheCanaryGoesFirstAloneAndIsSoakedBeforeAnyOtherWave) {
   EXPECT_EQ(r.shards[0].waves[0][0], action_.soaked[0]);
 }
 
+// The shards lead on two threads sharing one fake clock: one thread's sleep moves the other's
+// probes of one sample apart in time, so their heights differ by more than the usual lag.
+constexpr int kSharedClockLag = 1000;
+
 TEST_F(WaveHooksTest, CanariesFirstSoaksEveryShardsCanaryBeforeAnyShardsOtherWaves) {
   pb_.parallel_shards = 1;
+  pb_.gate.max_lag = kSharedClockLag;
   action_.canaries_first = true;
   WaveReport r = RunHooked();
   EXPECT_TRUE(r.AllDone());
@@ -141,6 +146,7 @@ TEST_F(WaveHooksTest, CanariesFirstSoaksEveryShardsCanaryBeforeAnyShardsOtherWav
 
 TEST_F(WaveHooksTest, AStopDuringTheCanariesLeavesEveryShardsOtherNodesUntouched) {
   pb_.parallel_shards = 1;
+  pb_.gate.max_lag = kSharedClockLag;
   action_.canaries_first = true;
   action_.cancel_in_soak = &stop_;
   WaveReport r = RunHooked();
