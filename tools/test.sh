@@ -4,7 +4,7 @@
 # temp dirs, so they run in parallel.
 #
 #   tools/test.sh [CTEST_ARGS...]             the whole suite under ASan + UBSan (clang-14,
-#                                             build-asan/), each fuzzer 20 s included; e.g. -L unit
+#                                             build-asan/), each fuzzer 10 s included; e.g. -L unit
 #   tools/test.sh --sanitize [CTEST_ARGS...]  the same, said explicitly
 #   tools/test.sh --plain [CTEST_ARGS...]     the suite without sanitizers (g++, build/)
 #   tools/test.sh --tsan [CTEST_ARGS...]      the unit tests (engines, transport, fakes) under TSan

@@ -104,7 +104,7 @@ TEST(UpgradeSandbox, GoodReleaseOverHttpReachesEveryNodeOnceThenRollbackRestores
   http.Serve("/v2", ReadFile(bed.release));
   const auto before = NodeStartCounts(bed.sb);
 
-  HeightMonitor monitor(bed.sb.nodes(), 50ms);
+  HeightMonitor monitor(bed.sb.nodes(), 100ms);  // as in the rolling test
   const auto t0 = std::chrono::steady_clock::now();
   int rc = Shardctl(bed.Args(http.Url("/v2"), "v2"), bed.err_file, &out, 400);
   const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
