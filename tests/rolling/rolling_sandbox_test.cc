@@ -123,16 +123,8 @@ TEST(RollingSandbox, KillNineMidRunThenResumeRestartsNoNodeTwice) {
     EXPECT_NE(ReadFile(second_err).find("is locked by run"), std::string::npos)
         << ReadFile(second_err);
   }
-  // Kill it once one node is done and another has been stopped but not yet reported done.
-  auto in_flight = [&] {
-    std::vector<json> j = JournalLines(state);
-    auto done = CountJournal(j, "restart", "done");
-    std::set<std::string> nodes;
-    for (const auto& [node, n] : CountJournal(j, "stop", "ok")) {
-      if (!done.count(node)) nodes.insert(node);
-    }
-    return done.empty() ? std::set<std::string>{} : nodes;
-  };
+  // Kill it once one node is done and another, stopped since, is not reported done yet.
+  auto in_flight = [&] { return StoppedSinceFirstDone(JournalLines(state), "ok"); };
   bool ready = holding && WaitFor([&] { return !in_flight().empty(); }, 120s, 20ms);
   int pid = std::atoi(ReadFile(pid_file).c_str());
   if (pid > 0) kill(pid, SIGKILL);  // also when the wait failed: never leave it running

@@ -42,6 +42,22 @@ ActionWindow(const std::vector<nlohmann::json>& journal, const std::string& node
   return {from, to};
 }
 
+std::set<std::string> StoppedSinceFirstDone(const std::vector<nlohmann::json>& journal,
+                                            const std::string& stop_outcome) {
+  std::set<std::string> nodes;
+  bool any_done = false;
+  for (const nlohmann::json& j : journal) {
+    std::string node = j["node"].is_string() ? j["node"].get<std::string>() : "";
+    if (j["step"] == "restart" && j["outcome"] == "done") {
+      any_done = true;
+      nodes.erase(node);
+    } else if (any_done && j["step"] == "stop" && j["outcome"] == stop_outcome) {
+      nodes.insert(node);
+    }
+  }
+  return nodes;
+}
+
 std::map<std::string, int> CountJournal(const std::vector<nlohmann::json>& journal,
                                         const std::string& step, const std::string& outcome) {
   std::map<std::string, int> out;

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -22,6 +23,12 @@ void ExpectStartedExactly(const Sandbox& sb, const std::map<std::string, int>& b
 /// the journal; wall-clock times comparable with HeightMonitor's.
 std::pair<std::chrono::system_clock::time_point, std::chrono::system_clock::time_point>
 ActionWindow(const std::vector<nlohmann::json>& journal, const std::string& node);
+
+/// Nodes in flight after some node was done: a "stop" line with stop_outcome ("begin", "ok")
+/// after the first node-action "done", and no "done" of their own yet. What a kill -9 test waits
+/// for: a node stopped before the first done is that node's wave-mate, done milliseconds later.
+std::set<std::string> StoppedSinceFirstDone(const std::vector<nlohmann::json>& journal,
+                                            const std::string& stop_outcome);
 
 /// Journal lines with this step and outcome, counted per node ("" for shard and run lines).
 std::map<std::string, int> CountJournal(const std::vector<nlohmann::json>& journal,

@@ -218,20 +218,7 @@ TEST(UpgradeSandbox, KillNineMidUpgradeThenResumeUpgradesNoNodeTwice) {
   std::thread run([&] { RunCommand(argv); });
   // Kill it once a node whose stop began after the first node was done (a wave's node, which
   // then waits for its gate; a canary still soaking may finish at any moment) is not done yet.
-  auto in_flight = [&] {
-    std::set<std::string> nodes;
-    bool any_done = false;
-    for (const json& e : JournalLines(bed.state)) {
-      std::string node = e["node"].is_string() ? e["node"].get<std::string>() : "";
-      if (e["step"] == "restart" && e["outcome"] == "done") {
-        any_done = true;
-        nodes.erase(node);
-      } else if (any_done && e["step"] == "stop" && e["outcome"] == "begin") {
-        nodes.insert(node);
-      }
-    }
-    return nodes;
-  };
+  auto in_flight = [&] { return StoppedSinceFirstDone(JournalLines(bed.state), "begin"); };
   bool ready = WaitFor([&] { return !in_flight().empty(); }, 180s, 20ms);
   int pid = std::atoi(ReadFile(pid_file).c_str());
   if (pid > 0) kill(pid, SIGKILL);  // also when the wait failed: never leave it running
