@@ -1,5 +1,6 @@
 #include "base/text.h"
 
+#include <charconv>
 #include <cstdio>
 #include <ctime>
 
@@ -8,6 +9,14 @@ namespace shardctl {
 bool IsNameChar(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
          c == '_' || c == '.';
+}
+
+std::optional<int64_t> ParseDecimal(std::string_view text, int64_t min, int64_t max) {
+  if (text.empty() || text.find_first_not_of("0123456789") != std::string_view::npos) return {};
+  int64_t v = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (ec != std::errc() || end != text.data() + text.size() || v < min || v > max) return {};
+  return v;
 }
 
 std::string FormatDuration(Duration d) {

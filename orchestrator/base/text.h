@@ -2,7 +2,9 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "base/clock.h"
@@ -11,6 +13,10 @@ namespace shardctl {
 
 /// Letters, digits, "-", "_" and ".": what names (nodes, networks, placeholders) are made of.
 bool IsNameChar(char c);
+
+/// text as a whole decimal number from min to max (min >= 0): digits only, no sign or spaces;
+/// nullopt for anything else, an overflow included. Never throws (unlike std::stol).
+std::optional<int64_t> ParseDecimal(std::string_view text, int64_t min, int64_t max);
 
 /// "1m05.3s", "4.2s", "850ms".
 std::string FormatDuration(Duration d);

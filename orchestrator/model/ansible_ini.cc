@@ -1,9 +1,9 @@
 // Ansible's INI inventory format (model/ansible_tree.h).
 #include <cctype>
-#include <charconv>
 #include <optional>
 #include <sstream>
 
+#include "base/text.h"
 #include "model/ansible_tree.h"
 
 namespace shardctl {
@@ -72,21 +72,14 @@ Result<std::vector<std::string>> ExpandRange(const std::string& name, const std:
     }
     return out;
   }
-  // Up to 9 digits: no overflow, and a range is at most 100,000 names.
-  auto number = [](const std::string& t) -> std::optional<long> {
-    long v = 0;
-    if (t.empty() || t.size() > 9 || t.find_first_not_of("0123456789") != std::string::npos ||
-        std::from_chars(t.data(), t.data() + t.size(), v).ec != std::errc()) {
-      return std::nullopt;
-    }
-    return v;
-  };
-  std::optional<long> first = number(a), last = number(b);
+  // A range is at most 100,000 names.
+  std::optional<int64_t> first = ParseDecimal(a, 0, 999'999'999);
+  std::optional<int64_t> last = ParseDecimal(b, 0, 999'999'999);
   if (!first || !last || *first > *last || *last - *first > 100000) {
     return Status::Invalid(where + "unsupported host range in \"" + name + "\"");
   }
   std::vector<std::string> out;
-  for (long i = *first; i <= *last; ++i) {
+  for (int64_t i = *first; i <= *last; ++i) {
     std::string num = std::to_string(i);
     if (a.size() > 1 && a[0] == '0' && num.size() < a.size()) {
       num = std::string(a.size() - num.size(), '0') + num;

@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "base/read_file.h"
+#include "base/text.h"
 
 namespace shardctl {
 namespace {
@@ -41,13 +42,13 @@ AnsibleVars HoistCommon(const std::vector<AnsibleVars*>& members) {
 Result<int> IntVar(const AnsibleVars& vars, const std::string& key, const std::string& host,
                    long min, long max) {
   const std::string& v = vars.at(key);
-  if (v.empty() || v.size() > 10 || v.find_first_not_of("0123456789") != std::string::npos ||
-      std::stol(v) < min || std::stol(v) > max) {
+  auto n = ParseDecimal(v, min, max);
+  if (!n) {
     return Status::Invalid("host \"" + host + "\": " + key + " must be a number from " +
                            std::to_string(min) + " to " + std::to_string(max) + ", found \"" + v +
                            "\"");
   }
-  return static_cast<int>(std::stol(v));
+  return static_cast<int>(*n);
 }
 
 Result<int> ShardOf(const AnsibleTree& tree, const std::string& host, const AnsibleVars& vars,
@@ -63,11 +64,9 @@ Result<int> ShardOf(const AnsibleTree& tree, const std::string& host, const Ansi
   std::set<int> ids;
   for (const std::string& g : tree.GroupsOf(host)) {
     std::smatch m;
-    // --shard-group's first group must capture the id: up to 7 digits (stoi cannot throw).
-    if (std::regex_match(g, m, re) && m.size() > 1 && m[1].length() > 0 && m[1].length() < 8 &&
-        m[1].str().find_first_not_of("0123456789") == std::string::npos) {
-      ids.insert(std::stoi(m[1].str()));
-    }
+    // --shard-group's first group must capture the id.
+    if (!std::regex_match(g, m, re) || m.size() < 2) continue;
+    if (auto id = ParseDecimal(m[1].str(), 0, 9'999'999)) ids.insert(static_cast<int>(*id));
   }
   if (ids.size() == 1) return *ids.begin();
   return Status::Invalid(

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <map>
 
+#include "base/text.h"
+
 namespace shardctl {
 namespace {
 
@@ -11,10 +13,11 @@ namespace {
 bool SplitNumericSuffix(const std::string& name, std::string* prefix, long* number) {
   size_t i = name.size();
   while (i > 0 && name[i - 1] >= '0' && name[i - 1] <= '9') --i;
-  if (i == name.size() || name.size() - i > 9) return false;
-  if (name[i] == '0' && name.size() - i > 1) return false;
+  if (i < name.size() && name[i] == '0' && name.size() - i > 1) return false;
+  auto n = ParseDecimal(std::string_view(name).substr(i), 0, 999'999'999);
+  if (!n) return false;
   *prefix = name.substr(0, i);
-  *number = std::stol(name.substr(i));
+  *number = static_cast<long>(*n);
   return true;
 }
 

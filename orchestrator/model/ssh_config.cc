@@ -7,11 +7,11 @@
 
 #include <algorithm>
 #include <cctype>
-#include <charconv>
 #include <optional>
 #include <sstream>
 
 #include "base/read_file.h"
+#include "base/text.h"
 #include "model/inventory.h"
 
 namespace shardctl {
@@ -59,11 +59,10 @@ bool IsIntKeyword(const std::string& k) {
 
 /// The value of a numeric keyword (a port, or seconds up to a day); nullopt when it is not one.
 std::optional<int> IntValue(const std::string& keyword, const std::string& text) {
-  int v = 0;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
-  if (text.empty() || ec != std::errc() || end != text.data() + text.size() || v < 0) return {};
-  if (keyword == "port" ? (v < 1 || v > 65535) : v > 86400) return {};
-  return v;
+  bool port = keyword == "port";
+  auto v = ParseDecimal(text, port ? 1 : 0, port ? 65535 : 86400);
+  if (!v) return {};
+  return static_cast<int>(*v);
 }
 
 bool IsHonoured(const std::string& k) {
@@ -232,12 +231,9 @@ Result<JumpSpec> ParseJumpSpec(const std::string& spec, const std::string& where
   }
   size_t colon = s.rfind(':');
   if (colon != std::string::npos && s.find(':') == colon) {
-    std::string p = s.substr(colon + 1);
-    if (p.empty() || p.size() > 5 || p.find_first_not_of("0123456789") != std::string::npos ||
-        std::stoi(p) < 1 || std::stoi(p) > 65535) {
-      return Status::Invalid(where + ": bad port in jump host \"" + spec + "\"");
-    }
-    j.port = std::stoi(p);
+    auto port = ParseDecimal(s.substr(colon + 1), 1, 65535);
+    if (!port) return Status::Invalid(where + ": bad port in jump host \"" + spec + "\"");
+    j.port = static_cast<int>(*port);
     s = s.substr(0, colon);
   }
   if (s.size() > 2 && s.front() == '[' && s.back() == ']') s = s.substr(1, s.size() - 2);

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "base/read_file.h"
+#include "base/text.h"
 #include "model/ansible_inventory.h"
 #include "model/inventory.h"
 #include "model/json_text.h"
@@ -25,6 +26,16 @@ std::string InventoryText(const std::string& network, const std::string& port) {
   s.replace(s.find("NET"), 3, network);
   s.replace(s.find("PORT"), 4, port);
   return s;
+}
+
+TEST(ParseDecimalTest, TakesOnlyWholeNumbersInRangeAndNeverThrows) {
+  EXPECT_EQ(ParseDecimal("22", 1, 65535), 22);
+  EXPECT_EQ(ParseDecimal("0", 0, 0), 0);
+  EXPECT_EQ(ParseDecimal("9223372036854775807", 0, INT64_MAX), INT64_MAX);
+  for (const char* bad : {"", " 22", "22 ", "+22", "-1", "0x16", "2.5", "65536", "0",
+                          "99999999999999999999999", "22abc"}) {
+    EXPECT_FALSE(ParseDecimal(bad, 1, 65535)) << "\"" << bad << "\"";
+  }
 }
 
 std::string InventoryLoadError(const std::string& path) {

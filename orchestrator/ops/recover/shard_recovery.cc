@@ -14,11 +14,7 @@ std::optional<int64_t> ParseHeight(const std::string& out) {
   size_t b = out.find_first_not_of(" \t\r\n");
   size_t e = out.find_last_not_of(" \t\r\n");
   if (b == std::string::npos) return std::nullopt;
-  std::string s = out.substr(b, e - b + 1);
-  if (s.empty() || s.find_first_not_of("0123456789") != std::string::npos || s.size() > 18) {
-    return std::nullopt;
-  }
-  return std::stoll(s);
+  return ParseDecimal(std::string_view(out).substr(b, e - b + 1), 0, INT64_MAX);
 }
 
 }  // namespace
