@@ -5,36 +5,32 @@
 #
 #   tools/fuzz.sh SECONDS [TARGET...]    each target for SECONDS (default: all targets)
 #
-# Seeds: tests/fuzz/corpus/TARGET/ and the shipped files of that kind (read only). New inputs go
-# to build-asan/fuzz/TARGET/, kept between runs. A crash stops that target, leaves its input as
-# build-asan/fuzz/crash-fuzz_TARGET-* and makes the script exit 1. Prints executions per target
-# and in total.
+# It runs the suite's own fuzz tests (ctest label `fuzz`, tests/fuzz/CMakeLists.txt: the targets,
+# their seeds and shipped files), as many at once as there are cores, for SECONDS each instead of
+# the suite's few. New inputs go to build-asan/fuzz/TARGET/, kept between runs. A crash stops that
+# target, leaves its input as build-asan/fuzz/crash-fuzz_TARGET-* and makes the script exit 1.
+# Prints executions per target and in total.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-root=$PWD
 usage() { echo "usage: tools/fuzz.sh SECONDS [TARGET...]" >&2; exit 2; }
 [ $# -ge 1 ] && [[ "$1" =~ ^[1-9][0-9]*$ ]] || usage
 seconds=$1; shift
-all=(inventory playbook drill journal probe template ssh_config ansible)
-targets=("${@:-${all[@]}}")
-for t in "${targets[@]}"; do
-  [[ " ${all[*]} " == *" $t "* ]] || { echo "fuzz: unknown target '$t' (${all[*]})" >&2; exit 2; }
-done
 tools/build.sh --sanitize address,undefined --target fuzzers
-
-# The shipped files each target also starts from.
-declare -A shipped=(
-  [inventory]="$root/inventory" [playbook]="$root/playbooks" [drill]="$root/playbooks/drills"
-  [ansible]="$root/tests/data/ansible"
-)
-total=0 failed=0
-for t in "${targets[@]}"; do
-  out=build-asan/fuzz
-  line=$(tests/fuzz/run_fuzzer.sh "build-asan/bin/fuzz_$t" "$seconds" "$out/$t" "$out/$t.log" \
-           "tests/fuzz/corpus/$t" ${shipped[$t]:-}) || failed=1
-  echo "$line"
-  runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$out/$t.log" | tail -1)
-  total=$((total + ${runs:-0}))
+known=$(cd build-asan && ctest -N -L fuzz | sed -n 's/.*Test *#[0-9]*: fuzz\.//p' | xargs)
+for t in "$@"; do
+  [[ " $known " == *" $t "* ]] || { echo "fuzz: unknown target '$t' ($known)" >&2; exit 2; }
 done
-echo "fuzz: $total executions in total"
-exit "$failed"
+names=$(IFS='|'; echo "${*:-.*}")
+log=build-asan/fuzz/fuzz.log
+mkdir -p build-asan/fuzz
+rc=0
+(cd build-asan && SHARDCTL_FUZZ_SECONDS=$seconds ctest -L fuzz -R "^fuzz\.($names)\$" -V \
+   -j "$(nproc)" --timeout $((seconds + 120))) > "$log" 2>&1 || rc=1
+# run_fuzzer.sh's one line per target, without ctest's "N: " prefix.
+sed -n 's/^[0-9]*: \(fuzz_[a-z_]*: .*\)/\1/p' "$log"
+[ "$rc" -eq 0 ] ||
+  sed -n -E 's/^[0-9]+: (.*(ERROR|SUMMARY|Test unit written|runtime error).*)/  \1/p' "$log"
+awk '/fuzz_[a-z_]*: .*[0-9]+ executions/ {
+       for (i = 1; i < NF; i++) if ($(i + 1) == "executions") total += $i
+     } END { printf "fuzz: %d executions in total\n", total }' "$log"
+exit "$rc"

@@ -4,12 +4,14 @@
 #
 #   run_fuzzer.sh BINARY SECONDS WORK_DIR LOG SEED_DIR...
 #
-# New inputs go to WORK_DIR (kept between runs; the seed dirs are only read). The full libFuzzer
-# output goes to LOG. Prints one line: executions, time and corpus size, or the failure with the
+# SHARDCTL_FUZZ_SECONDS in the environment overrides SECONDS (tools/fuzz.sh runs the suite's
+# tests longer that way). New inputs go to WORK_DIR (kept between runs; the seed dirs are only
+# read). The full libFuzzer output goes to LOG. Prints one line: executions, time and corpus size, or the failure with the
 # crashing input (WORK_DIR/../crash-NAME-*). Exit status: the fuzzer's (0: no crash).
 set -euo pipefail
 [ $# -ge 5 ] || { echo "usage: run_fuzzer.sh BINARY SECONDS WORK_DIR LOG SEED_DIR..." >&2; exit 2; }
-bin=$(cd "$(dirname "$1")" && pwd)/$(basename "$1") seconds=$2 work=$3 log=$4
+bin=$(cd "$(dirname "$1")" && pwd)/$(basename "$1") seconds=${SHARDCTL_FUZZ_SECONDS:-$2}
+work=$3 log=$4
 shift 4
 name=$(basename "$bin")
 seeds=()
