@@ -29,6 +29,7 @@ using nlohmann::json;
 std::string Ms(std::chrono::milliseconds d) { return std::to_string(d.count()) + " ms"; }
 
 TEST(RollingSandbox, FourShardsOfSevenKeepCommittingAndEveryNodeRestartsOnce) {
+  ExclusiveTestSlot slot("rolling-sandbox");
   Sandbox sb;
   SandboxOptions opt;
   opt.shards = 4;
@@ -91,6 +92,7 @@ TEST(RollingSandbox, FourShardsOfSevenKeepCommittingAndEveryNodeRestartsOnce) {
 }
 
 TEST(RollingSandbox, KillNineMidRunThenResumeRestartsNoNodeTwice) {
+  ExclusiveTestSlot slot("rolling-sandbox");
   Sandbox sb;
   SandboxOptions opt;
   opt.nodes = 7;
