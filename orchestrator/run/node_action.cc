@@ -7,7 +7,7 @@ Result<std::map<std::string, std::string>> NodeAction::Prepare(RunContext&,
   return std::map<std::string, std::string>{};
 }
 
-Status NodeAction::Check(NodeOps&, const Node&, const NodeStatus&) { return Status::Ok(); }
+Status NodeAction::Check(NodeOps&, const Node&, const NodeStatus*) { return Status::Ok(); }
 
 Result<std::vector<const Node*>> NodeAction::Canaries(const Shard&, const WaveInput&) {
   return std::vector<const Node*>{};

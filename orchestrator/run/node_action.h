@@ -44,9 +44,9 @@ class NodeAction {
   /// journaled skipped); an error starts no shard.
   virtual Result<std::map<std::string, std::string>> Prepare(
       RunContext& ctx, const std::vector<const Node*>& targets);
-  /// After the per-node gate found node back in sync (`probed`: node in the gate's last sample):
-  /// an error fails it (an upgrade checks the version it reports).
-  virtual Status Check(NodeOps& ops, const Node& node, const NodeStatus& probed);
+  /// After the per-node gate found node back in sync (`probed`: node in the gate's last sample,
+  /// null if it was not in it): an error fails it (an upgrade checks the version it reports).
+  virtual Status Check(NodeOps& ops, const Node& node, const NodeStatus* probed);
   /// The shard's canaries, from a fresh probe (`probed`: only the remaining targets planned):
   /// the shard's first wave, which must pass Soak before any other wave. Empty: none.
   virtual Result<std::vector<const Node*>> Canaries(const Shard& shard, const WaveInput& probed);

@@ -23,7 +23,7 @@ ShardWaves::ShardWaves(RunContext& ctx, const Shard& shard, NodeAction& action,
                        const WaveOptions& options, FailureBudget& budget)
     : ShardTask(ctx, shard), action_(action), options_(options), budget_(budget) {}
 
-bool ShardWaves::Lead() {
+void ShardWaves::Lead() {
   led_ = true;
   Begin(&report_);
   Enter(Phase::kAssess);
@@ -35,24 +35,29 @@ bool ShardWaves::Lead() {
   }
   ResumeInFlight();
   Status healthy = PreCheck();
-  if (!healthy.ok()) return End(Phase::kGaveUp, healthy.message()), false;
-  if (Remaining().empty()) return true;
-  if (StopBeforeWave()) return false;
+  if (!healthy.ok()) {
+    End(Phase::kGaveUp, healthy.message());
+    return;
+  }
+  if (Remaining().empty() || StopBeforeWave()) return;
   auto canaries = action_.Canaries(shard_, Probed());
-  if (!canaries.ok()) return End(Phase::kGaveUp, canaries.status().message()), false;
-  if (canaries->empty()) return true;
-  canary_wave_ = true;
-  RunWave(*canaries, std::vector<ResumeAction>(canaries->size(), ResumeAction::kRestart));
-  canary_wave_ = false;
-  if (!canary_failed_.empty()) return End(Phase::kGaveUp, canary_failed_), false;
-  return true;
+  if (!canaries.ok()) {
+    End(Phase::kGaveUp, canaries.status().message());
+  } else if (!canaries->empty()) {
+    canary_wave_ = true;
+    RunWave(*canaries, std::vector<ResumeAction>(canaries->size(), ResumeAction::kRestart));
+    canary_wave_ = false;
+    if (!canary_failed_.empty()) End(Phase::kGaveUp, canary_failed_);
+  }
 }
 
 WaveShardReport ShardWaves::Run() {
-  bool led_apart = led_;
-  if (ended_ || (!led_ && !Lead())) return report_;
-  // Led apart (every shard's canaries first), the shard may have moved on since: probe afresh.
-  if (led_apart) last_sample_.clear();
+  if (led_) {
+    last_sample_.clear();  // led apart (every shard's canaries first): the shard moved on since
+  } else {
+    Lead();
+  }
+  if (ended_) return report_;
   while (!Remaining().empty()) {
     if (StopBeforeWave()) return report_;
     auto wave = PlanWaves(shard_, Probed());
@@ -190,9 +195,7 @@ void ShardWaves::Judge(const std::vector<const Node*>& started, std::vector<cons
   bool all_ok = true;
   for (const Node* n : started) {
     if (why[n->name].empty()) {
-      NodeStatus unseen;  // not in the sample: the action asks the node itself
-      unseen.node = n->name;
-      Status checked = action_.Check(ops_, *n, probed[n->name] ? *probed[n->name] : unseen);
+      Status checked = action_.Check(ops_, *n, probed[n->name]);
       if (!checked.ok()) why[n->name] = checked.message();
     }
     all_ok = all_ok && why[n->name].empty();

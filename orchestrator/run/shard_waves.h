@@ -47,18 +47,18 @@ class FailureBudget {
 };
 
 /// Lead, then Run (or Cancel), one after the other, each on one thread; nodes of one wave are
-/// handled in parallel. Stopping (the
-/// operator, a journal failure, the spent budget) is looked at between waves only, so a wave
-/// in flight always finishes: its nodes back up and in sync, or failed.
+/// handled in parallel. Stopping (the operator, a journal failure, the spent budget) is looked
+/// at between waves only, so a wave in flight always finishes: its nodes back up and in sync,
+/// or failed.
 class ShardWaves : public ShardTask, public NodeNotes {
  public:
   ShardWaves(RunContext& ctx, const Shard& shard, NodeAction& action, const WaveOptions& options,
              FailureBudget& budget);
 
   /// The shard's first part: its left-out targets, its interrupted nodes (resume), the health
-  /// check and the action's canary wave. False when the shard ended there (its report is final).
+  /// check and the action's canary wave; the shard may end there (its report is then final).
   /// Run calls it unless the operation already did (every shard's canaries before any wave).
-  bool Lead();
+  void Lead();
   /// The shard to its end: Lead if not yet done, then wave after wave.
   WaveShardReport Run();
   /// Ends a shard that was led but whose waves never began: the run was stopping.

@@ -67,8 +67,8 @@ class WavesOperation : public Operation {
 
   void RunShard(RunContext& ctx, const Shard& shard, size_t slot) override {
     if (!refused_.empty()) return Skip(ctx, shard, slot, refused_);
-    if (led_.size() > slot && led_[slot]) {
-      shards_[slot] = led_[slot]->Run();
+    if (ShardWaves* led = Led(slot)) {
+      shards_[slot] = led->Run();
       return;
     }
     if (budget_.Spent()) return Skip(ctx, shard, slot, "failure budget spent before it began");
@@ -76,8 +76,8 @@ class WavesOperation : public Operation {
   }
 
   void SkipShard(RunContext&, const Shard& shard, size_t slot, const std::string& why) override {
-    if (led_.size() > slot && led_[slot]) {
-      shards_[slot] = led_[slot]->Cancel(why);
+    if (ShardWaves* led = Led(slot)) {
+      shards_[slot] = led->Cancel(why);
       return;
     }
     WaveShardReport& r = shards_[slot];
@@ -132,6 +132,8 @@ class WavesOperation : public Operation {
       led_[i]->Lead();
     });
   }
+
+  ShardWaves* Led(size_t slot) const { return slot < led_.size() ? led_[slot].get() : nullptr; }
 
   const std::string command_;
   RunContext& ctx_;

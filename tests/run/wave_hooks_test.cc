@@ -38,7 +38,7 @@ class HookedRestart : public RestartAction {
     if (!refuse.empty()) return Status::Failed(refuse);
     return leave_out;
   }
-  Status Check(NodeOps&, const Node& node, const NodeStatus&) override {
+  Status Check(NodeOps&, const Node& node, const NodeStatus*) override {
     return bad.count(node.name) ? Status::Failed("wrong version") : Status::Ok();
   }
   Result<std::vector<const Node*>> Canaries(const Shard& shard, const WaveInput& in) override {

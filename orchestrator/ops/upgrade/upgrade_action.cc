@@ -44,8 +44,8 @@ Status UpgradeAction::Undo(NodeOps& ops, const Node& node) {
   return Status::Ok();
 }
 
-Status UpgradeAction::Check(NodeOps&, const Node& node, const NodeStatus& probed) {
-  return CheckNodeVersion(ctx_.transport, ctx_.pb, node, options_.run, nullptr, &probed);
+Status UpgradeAction::Check(NodeOps&, const Node& node, const NodeStatus* probed) {
+  return CheckNodeVersion(ctx_.transport, ctx_.pb, node, options_.run, nullptr, probed);
 }
 
 Result<std::vector<const Node*>> UpgradeAction::Canaries(const Shard& shard,

@@ -40,7 +40,7 @@ class UpgradeAction : public NodeAction {
   /// (every shard skipped) unless allow_partial, which leaves the failed nodes out.
   Result<std::map<std::string, std::string>> Prepare(
       RunContext& ctx, const std::vector<const Node*>& targets) override;
-  Status Check(NodeOps& ops, const Node& node, const NodeStatus& probed) override;
+  Status Check(NodeOps& ops, const Node& node, const NodeStatus* probed) override;
   Result<std::vector<const Node*>> Canaries(const Shard& shard, const WaveInput& probed) override;
   bool CanariesFirst() const override { return ctx_.pb.upgrade.canary > 0; }
   Status Soak(const Shard& shard, const std::vector<const Node*>& canaries,
