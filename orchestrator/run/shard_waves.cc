@@ -5,6 +5,7 @@
 #include "base/parallel.h"
 #include "base/text.h"
 #include "consensus/waves.h"
+#include "run/wait.h"
 
 namespace shardctl {
 namespace {
@@ -142,10 +143,12 @@ Status ShardWaves::PreCheck() {
     return refuse(s.Describe() + "; " + Join(out));
   }
   GateTracker::Verdict v = tracker.Add(ctx_.clock.Now(), first);
-  while (v == GateTracker::Verdict::kPending) {
-    ctx_.clock.SleepFor(ctx_.pb.gate.poll_interval);
-    v = tracker.Add(ctx_.clock.Now(), Sample(&s));
-  }
+  bool sampled = true;  // `first` is this poll's sample
+  PollUntil(ctx_, {.every = ctx_.pb.gate.poll_interval}, [&] {
+    if (!sampled) v = tracker.Add(ctx_.clock.Now(), Sample(&s));
+    sampled = false;
+    return v != GateTracker::Verdict::kPending;
+  });
   return v == GateTracker::Verdict::kHealthy ? Status::Ok() : refuse(tracker.reason());
 }
 
@@ -231,33 +234,36 @@ std::map<std::string, std::string> ShardWaves::WaitInSync(const std::vector<cons
   const RollingPolicy& policy = ctx_.pb.rolling;
   Enter(Phase::kGate, "waiting for " + Join(NodeNames(nodes)) + " to be in sync and +" +
                           std::to_string(policy.min_new_blocks) + " blocks");
-  TimePoint deadline = ctx_.clock.Now() + policy.node_timeout;
   int64_t baseline = -1;
-  while (true) {
-    SampleSummary s;
-    std::map<std::string, NodeStatus> by_name;
-    for (NodeStatus& n : Sample(&s)) by_name[n.node] = std::move(n);
-    if (baseline < 0) baseline = s.top;
-    bool grown = baseline >= 0 && s.top >= baseline + policy.min_new_blocks;
-    std::vector<std::string> lagging;
-    for (const Node* n : nodes) {
-      if (!InSyncNormal(by_name[n->name], s, ctx_.pb))
-        lagging.push_back(Lagging(*n, by_name[n->name], s));
-    }
-    if ((lagging.empty() && grown) || ctx_.clock.Now() >= deadline) {
-      std::string blocks = "+" + std::to_string(baseline < 0 ? 0 : s.top - baseline) + " blocks";
-      *grown_by = blocks;
-      std::map<std::string, std::string> why;
-      for (const Node* n : nodes) {
-        if (!grown || !InSyncNormal(by_name[n->name], s, ctx_.pb)) {
-          why[n->name] = "not back in sync " + FormatDuration(policy.node_timeout) +
-                         " after its start: " + (grown ? Join(lagging) : "shard only " + blocks);
+  bool grown = false;
+  SampleSummary s;
+  std::map<std::string, NodeStatus> by_name;
+  std::vector<std::string> lagging;
+  PollUntil(
+      ctx_,
+      {.every = ctx_.pb.gate.poll_interval, .deadline = ctx_.clock.Now() + policy.node_timeout},
+      [&] {
+        by_name.clear();
+        for (NodeStatus& n : Sample(&s)) by_name[n.node] = std::move(n);
+        if (baseline < 0) baseline = s.top;
+        grown = baseline >= 0 && s.top >= baseline + policy.min_new_blocks;
+        lagging.clear();
+        for (const Node* n : nodes) {
+          if (!InSyncNormal(by_name[n->name], s, ctx_.pb))
+            lagging.push_back(Lagging(*n, by_name[n->name], s));
         }
-      }
-      return why;
+        return lagging.empty() && grown;
+      });
+  std::string blocks = "+" + std::to_string(baseline < 0 ? 0 : s.top - baseline) + " blocks";
+  *grown_by = blocks;
+  std::map<std::string, std::string> why;
+  for (const Node* n : nodes) {
+    if (!grown || !InSyncNormal(by_name[n->name], s, ctx_.pb)) {
+      why[n->name] = "not back in sync " + FormatDuration(policy.node_timeout) +
+                     " after its start: " + (grown ? Join(lagging) : "shard only " + blocks);
     }
-    ctx_.clock.SleepFor(ctx_.pb.gate.poll_interval);
   }
+  return why;
 }
 
 void ShardWaves::Undo(const std::vector<const Node*>& nodes) {

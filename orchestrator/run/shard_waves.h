@@ -50,7 +50,7 @@ class FailureBudget {
 /// handled in parallel. Stopping (the operator, a journal failure, the spent budget) is looked
 /// at between waves only, so a wave in flight always finishes: its nodes back up and in sync,
 /// or failed.
-class ShardWaves : public ShardTask, public NodeNotes {
+class ShardWaves : public ShardTask {
  public:
   ShardWaves(RunContext& ctx, const Shard& shard, NodeAction& action, const WaveOptions& options,
              FailureBudget& budget);
@@ -63,9 +63,6 @@ class ShardWaves : public ShardTask, public NodeNotes {
   WaveShardReport Run();
   /// Ends a shard that was led but whose waves never began: the run was stopping.
   WaveShardReport Cancel(const std::string& why);
-  void ReplacedBinary(const std::string& node, const std::string& why) override {
-    ShardTask::ReplacedBinary(node, why);
-  }
 
  private:
   /// Brings back this shard's interrupted nodes, each as its journal and is_running say.

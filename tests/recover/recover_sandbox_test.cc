@@ -14,6 +14,7 @@
 #include <set>
 #include <sstream>
 
+#include "support/run_checks.h"
 #include "support/sandbox_fixture.h"
 #include "support/shardctl_cli.h"
 #include "support/test_util.h"
@@ -339,31 +340,8 @@ TEST(RecoverSandbox, SignalsDuringTheStopPhaseLeaveNoNodeStoppedAndPrintTheNextC
   opt.nodes = 4;
   std::string err;
   ASSERT_TRUE(sb.Up(opt, &err)) << err;
-  // A stop that takes a while, so both signals land while the shard's nodes are being stopped.
-  json pb = json::parse(ReadFile(SourceDir() + "/playbooks/sandbox.json"));
-  pb["commands"]["stop"] = pb["commands"]["stop"].get<std::string>() + "; sleep 2";
-  TempDir tmp;
-  const std::string slow_pb = tmp.WriteFile("slow-stop.json", pb.dump(2));
-  const std::string state = sb.dir() + "/state", out_file = sb.dir() + "/shardctl.out";
-  ShardctlProcess run({"recover", "-i", sb.inventory_path(), "-p", slow_pb, "--force", "--yes",
-                       "--state-dir", state},
-                      out_file);
-  auto stopping = [&] {
-    for (const json& j : JournalLines(state)) {
-      if (j["step"] == "stop" && j["outcome"] == "begin") return true;
-    }
-    return false;
-  };
-  ASSERT_TRUE(WaitFor(stopping, 60s, 20ms)) << ReadFile(out_file);
-  run.Signal(SIGHUP);
-  run.Signal(SIGINT);  // a second signal must not cut the restart short
-  EXPECT_EQ(run.Wait(180s), 130) << ReadFile(out_file);
-  const std::string said = ReadFile(out_file);
-  EXPECT_NE(said.find("Finish with: shardctl recover -i "), std::string::npos) << said;
-  EXPECT_NE(said.find("--state-dir " + state), std::string::npos) << said;
-  for (const SandboxNode& n : sb.nodes()) {
-    EXPECT_TRUE(sb.IsRunning(n.name)) << n.name << " was left stopped\n" << said;
-  }
+  ExpectTwoSignalsMidStopFinishTheStep(sb, {"recover", "-i", sb.inventory_path(), "--force"},
+                                       "Finish with: shardctl recover -i ");
 }
 
 }  // namespace

@@ -26,8 +26,6 @@ namespace {
 using namespace std::chrono_literals;
 using nlohmann::json;
 
-std::string Ms(std::chrono::milliseconds d) { return std::to_string(d.count()) + " ms"; }
-
 TEST(RollingSandbox, FourShardsOfSevenKeepCommittingAndEveryNodeRestartsOnce) {
   ExclusiveTestSlot slot("rolling-sandbox");
   Sandbox sb;
@@ -61,7 +59,7 @@ TEST(RollingSandbox, FourShardsOfSevenKeepCommittingAndEveryNodeRestartsOnce) {
   std::vector<json> journal = JournalLines(state);
   for (const SandboxNode& n : sb.nodes()) {
     EXPECT_TRUE(sb.IsRunning(n.name)) << n.name;
-    EXPECT_EQ(CountJournal(journal, "restart", "done")[n.name], 1) << n.name;
+    EXPECT_EQ(CountJournal(journal, StepName(Step::kNode), "done")[n.name], 1) << n.name;
     EXPECT_EQ(CountJournal(journal, "stop", "begin")[n.name], 1) << n.name;
     EXPECT_EQ(CountJournal(journal, "start", "begin")[n.name], 1) << n.name;
   }
@@ -69,23 +67,8 @@ TEST(RollingSandbox, FourShardsOfSevenKeepCommittingAndEveryNodeRestartsOnce) {
   // Stalls, as seen from outside: never more than 3 block times while a non-leader was down;
   // while the leader restarted, one phase timeout plus one view change (2 s) at most.
   for (const json& s : report["shards"]) {
-    const int id = s["shard"].get<int>();
-    SCOPED_TRACE("shard " + std::to_string(id));
     EXPECT_EQ(s["verdict"], "healthy") << s.dump(2);
-    ASSERT_FALSE(s["waves"].empty());
-    const json& last_wave = s["waves"].back();
-    ASSERT_EQ(last_wave.size(), 1u) << "the leader goes last, alone: " << s.dump();
-    auto [leader_from, leader_to] = ActionWindow(journal, last_wave[0].get<std::string>());
-    std::chrono::milliseconds worst_other{0}, worst_leader{0};
-    for (const HeightMonitor::Stall& st : monitor.Stalls(id)) {
-      bool leader = st.to > leader_from && st.from < leader_to;
-      auto& worst = leader ? worst_leader : worst_other;
-      worst = std::max(worst, st.length());
-    }
-    std::cout << "shard " << id << ": longest stall " << Ms(worst_other) << " (non-leader), "
-              << Ms(worst_leader) << " (leader " << last_wave[0] << ")\n";
-    EXPECT_LE(worst_other, 3 * 200ms + 150ms) << "shard stalled while a non-leader restarted";
-    EXPECT_LE(worst_leader, 2000ms + 150ms) << "shard stalled while its leader restarted";
+    ExpectNoLongStall(s, journal, monitor);
   }
   EXPECT_NE(ReadFile(report_md).find("every selected node restarted"), std::string::npos)
       << ReadFile(report_md);
@@ -145,10 +128,10 @@ TEST(RollingSandbox, KillNineMidRunThenResumeRestartsNoNodeTwice) {
 
   ExpectStartedExactly(sb, before, 1);
   std::vector<json> journal = JournalLines(state);
-  auto resumed = CountJournal(journal, "restart", "resume");
+  auto resumed = CountJournal(journal, StepName(Step::kNode), "resume");
   EXPECT_EQ(resumed[victim], 1) << victim << " was in flight and must be re-assessed";
   for (const SandboxNode& n : sb.nodes()) {
-    EXPECT_EQ(CountJournal(journal, "restart", "done")[n.name], 1) << n.name;
+    EXPECT_EQ(CountJournal(journal, StepName(Step::kNode), "done")[n.name], 1) << n.name;
     // A stop the kill cut short is sent again (the node was found running); none confirmed twice.
     EXPECT_LE(CountJournal(journal, "stop", "ok")[n.name], 1) << n.name << " stopped twice";
     EXPECT_TRUE(sb.IsRunning(n.name)) << n.name;
@@ -234,29 +217,8 @@ TEST(RollingSandbox, SignalsMidWaveFinishTheWaveAndPrintTheResumeCommand) {
   opt.nodes = 4;
   std::string err;
   ASSERT_TRUE(sb.Up(opt, &err)) << err;
-  json pb = json::parse(ReadFile(SourceDir() + "/playbooks/sandbox.json"));
-  pb["commands"]["stop"] = pb["commands"]["stop"].get<std::string>() + "; sleep 2";
-  TempDir tmp;
-  const std::string slow_pb = tmp.WriteFile("slow-stop.json", pb.dump(2));
-  const std::string state = sb.dir() + "/state", out_file = sb.dir() + "/shardctl.out";
-  ShardctlProcess run(
-      {"rolling-restart", "-i", sb.inventory_path(), "-p", slow_pb, "--yes", "--state-dir", state},
-      out_file);
-  auto stopping = [&] {
-    for (const json& j : JournalLines(state)) {
-      if (j["step"] == "stop" && j["outcome"] == "begin") return true;
-    }
-    return false;
-  };
-  ASSERT_TRUE(WaitFor(stopping, 60s, 20ms)) << ReadFile(out_file);
-  run.Signal(SIGHUP);
-  run.Signal(SIGINT);  // a second signal must not cut the wave short
-  EXPECT_EQ(run.Wait(180s), 130) << ReadFile(out_file);
-  const std::string said = ReadFile(out_file);
-  EXPECT_NE(said.find("Continue with: shardctl resume "), std::string::npos) << said;
-  for (const SandboxNode& n : sb.nodes()) {
-    EXPECT_TRUE(sb.IsRunning(n.name)) << n.name << " was left stopped\n" << said;
-  }
+  ExpectTwoSignalsMidStopFinishTheStep(sb, {"rolling-restart", "-i", sb.inventory_path()},
+                                       "Continue with: shardctl resume ");
 }
 
 }  // namespace

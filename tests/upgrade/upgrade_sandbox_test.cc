@@ -71,30 +71,6 @@ struct UpgradeBed {
   }
 };
 
-std::string Millis(std::chrono::milliseconds d) { return std::to_string(d.count()) + " ms"; }
-
-// Stalls seen from outside: at most 3 block times while a non-leader was down; while the leader
-// (the last wave, alone) was, one phase timeout plus one view change (2 s).
-void ExpectNoLongStall(const json& shard, const std::vector<json>& journal,
-                       const HeightMonitor& monitor) {
-  const int id = shard["shard"].get<int>();
-  SCOPED_TRACE("shard " + std::to_string(id));
-  ASSERT_FALSE(shard["waves"].empty());
-  const json& last_wave = shard["waves"].back();
-  ASSERT_EQ(last_wave.size(), 1u) << "the leader goes last, alone: " << shard.dump();
-  auto [leader_from, leader_to] = ActionWindow(journal, last_wave[0].get<std::string>());
-  std::chrono::milliseconds worst_other{0}, worst_leader{0};
-  for (const HeightMonitor::Stall& st : monitor.Stalls(id)) {
-    bool leader = st.to > leader_from && st.from < leader_to;
-    auto& worst = leader ? worst_leader : worst_other;
-    worst = std::max(worst, st.length());
-  }
-  std::cout << "shard " << id << ": longest stall " << Millis(worst_other) << " (non-leader), "
-            << Millis(worst_leader) << " (leader " << last_wave[0] << ")\n";
-  EXPECT_LE(worst_other, 3 * 200ms + 150ms) << "shard stalled while a non-leader restarted";
-  EXPECT_LE(worst_leader, 2000ms + 150ms) << "shard stalled while its leader restarted";
-}
-
 TEST(UpgradeSandbox, GoodReleaseOverHttpReachesEveryNodeOnceThenRollbackRestoresV1) {
   UpgradeBed bed;
   std::string err, out;
@@ -122,7 +98,7 @@ TEST(UpgradeSandbox, GoodReleaseOverHttpReachesEveryNodeOnceThenRollbackRestores
     EXPECT_TRUE(bed.Runs(n.name, "v2")) << n.name;
     EXPECT_EQ(CountJournal(journal, "stage", "ok")[n.name], 1) << n.name;
     EXPECT_EQ(CountJournal(journal, "swap", "ok")[n.name], 1) << n.name;
-    EXPECT_EQ(CountJournal(journal, "restart", "done")[n.name], 1) << n.name;
+    EXPECT_EQ(CountJournal(journal, StepName(Step::kNode), "done")[n.name], 1) << n.name;
   }
   EXPECT_EQ(CountJournal(journal, "staging", "ok")[""], 1);
   EXPECT_EQ(CountJournal(journal, "soak", "ok")[""], 4) << "one soaked canary per shard";
@@ -197,7 +173,7 @@ TEST(UpgradeSandbox, CrashingReleaseFailsTheCanaryWhichIsRolledBackAndNothingEls
   }
   std::vector<json> journal = JournalLines(bed.state);
   for (const std::string& c : canaries)
-    EXPECT_EQ(CountJournal(journal, "restart", "rolled-back")[c], 1) << c;
+    EXPECT_EQ(CountJournal(journal, StepName(Step::kNode), "rolled-back")[c], 1) << c;
   EXPECT_EQ(CountJournal(journal, "stop", "begin").size(), canaries.size())
       << "only canaries were stopped";
 }
@@ -235,10 +211,10 @@ TEST(UpgradeSandbox, KillNineMidUpgradeThenResumeUpgradesNoNodeTwice) {
   EXPECT_EQ(report["all_done"], true) << report.dump(2);
   ExpectStartedExactly(bed.sb, before, 1);
   std::vector<json> journal = JournalLines(bed.state);
-  EXPECT_EQ(CountJournal(journal, "restart", "resume")[*victims.begin()], 1);
+  EXPECT_EQ(CountJournal(journal, StepName(Step::kNode), "resume")[*victims.begin()], 1);
   for (const SandboxNode& n : bed.sb.nodes()) {
     EXPECT_TRUE(bed.Runs(n.name, "v2")) << n.name;
-    EXPECT_EQ(CountJournal(journal, "restart", "done")[n.name], 1) << n.name;
+    EXPECT_EQ(CountJournal(journal, StepName(Step::kNode), "done")[n.name], 1) << n.name;
     // A stop the kill cut short is sent again (the node was found running); none confirmed twice.
     EXPECT_LE(CountJournal(journal, "stop", "ok")[n.name], 1) << n.name << " stopped twice";
   }

@@ -34,20 +34,13 @@ ShardStatus Boil(const Shard& shard, const Playbook& pb, const std::vector<NodeS
   s.total_power = b.total_power;
   s.quorum_power = pb.quorum.Required(b.total_power);
   s.view_ids = b.view_ids;
-  s.verdict = StatusVerdict(s.blocks_in_interval, s.normal_power, s.quorum_power, s.nodes_up,
-                            b.ViewTrouble());
+  s.verdict =
+      JudgeShard(s.blocks_in_interval, s.normal_power, s.quorum_power, s.nodes_up, b.ViewTrouble());
   s.nodes = after;
   return s;
 }
 
 }  // namespace
-
-std::string StatusVerdict(int64_t blocks, int normal_power, int quorum, int nodes_up,
-                          bool view_trouble) {
-  if (nodes_up == 0) return "down";
-  if (blocks > 0) return normal_power >= quorum ? "healthy" : "degraded";
-  return view_trouble ? "halted-view-change" : "halted";
-}
 
 std::vector<ShardStatus> CollectStatus(const Inventory& inv, const Playbook& pb,
                                        Transport& transport, Clock& clock,
@@ -92,7 +85,7 @@ std::string RenderStatusText(const std::vector<ShardStatus>& st, bool verbose) {
     std::snprintf(buf, sizeof buf, "%5d  %7s  %16s  %2d/%-3d  %7d  %12s  %-10s  %s\n", s.shard,
                   s.height < 0 ? "?" : std::to_string(s.height).c_str(), blocks.c_str(), s.nodes_up,
                   s.nodes_total, s.nodes_in_sync, power.c_str(), Views(s.view_ids).c_str(),
-                  s.verdict.c_str());
+                  ShardVerdictName(s.verdict));
     out += buf;
     if (!verbose) continue;
     for (const NodeStatus& n : s.nodes) {
@@ -138,7 +131,7 @@ nlohmann::json StatusToJson(const std::vector<ShardStatus>& st) {
                       {"total_power", s.total_power},
                       {"quorum_power", s.quorum_power},
                       {"view_ids", s.view_ids},
-                      {"verdict", s.verdict},
+                      {"verdict", ShardVerdictName(s.verdict)},
                       {"nodes", nodes}});
   }
   return {{"shards", shards}};
