@@ -4,19 +4,16 @@
 
 namespace shardctl {
 
-OperationPhase OperationPhase::ForRun(std::string name, RunFn run, When when) {
+OperationPhase OperationPhase::ForRun(RunFn run, When when) {
   OperationPhase p;
-  p.name = std::move(name);
   p.scope = Scope::kRun;
   p.when = when;
   p.run = std::move(run);
   return p;
 }
 
-OperationPhase OperationPhase::ForEachShard(std::string name, ShardFn shard, SkipFn skipped,
-                                            When when) {
+OperationPhase OperationPhase::ForEachShard(ShardFn shard, SkipFn skipped, When when) {
   OperationPhase p;
-  p.name = std::move(name);
   p.scope = Scope::kEachShard;
   p.when = when;
   p.shard = std::move(shard);

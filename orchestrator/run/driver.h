@@ -31,13 +31,12 @@ struct OperationPhase {
   using SkipFn = std::function<void(const Shard& shard, size_t slot, const std::string& why)>;
 
   /// A kRun phase.
-  static OperationPhase ForRun(std::string name, RunFn run, When when = When::kUnlessStopping);
+  static OperationPhase ForRun(RunFn run, When when = When::kUnlessStopping);
   /// A kEachShard phase; skipped(shard, slot, why) when the run was stopping at the shard's
   /// turn (nothing of it touched; may be empty).
-  static OperationPhase ForEachShard(std::string name, ShardFn shard, SkipFn skipped,
+  static OperationPhase ForEachShard(ShardFn shard, SkipFn skipped,
                                      When when = When::kUnlessStopping);
 
-  std::string name;  // for events: "staging", "canaries", "waves", "rollbacks"
   Scope scope = Scope::kRun;
   When when = When::kUnlessStopping;
   RunFn run;

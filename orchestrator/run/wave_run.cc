@@ -38,17 +38,15 @@ std::vector<OperationPhase> WavesOperation::Phases(const std::vector<int>& shard
     SkipShard(shard, slot, why);
   };
   std::vector<OperationPhase> phases;
-  phases.push_back(OperationPhase::ForRun("prepare", [this](RunContext& ctx) { Prepare(ctx); }));
+  phases.push_back(OperationPhase::ForRun([this](RunContext& ctx) { Prepare(ctx); }));
   // Every shard's canary (and soak) before any shard's other waves: a bad release is caught
   // while every other node still runs the old one.
   if (action_.CanariesFirst()) {
     phases.push_back(OperationPhase::ForEachShard(
-        "canaries",
         [this](RunContext& ctx, const Shard& shard, size_t slot) { Lead(ctx, shard, slot); },
         nullptr));
   }
   phases.push_back(OperationPhase::ForEachShard(
-      "waves",
       [this](RunContext& ctx, const Shard& shard, size_t slot) { RunShard(ctx, shard, slot); },
       skip));
   return phases;

@@ -68,20 +68,21 @@ std::vector<OperationPhase> DrillOperation::Phases(const std::vector<int>&) {
   auto rollback_recover = [this](RunContext& ctx, const Shard& shard, size_t) {
     RecoverShard(ctx, shard, /*rollback=*/true);
   };
-  std::vector<P> phases = {P::ForRun("hypothesis-before", [this](RunContext& ctx) { Begin(ctx); }),
-                           P::ForRun("faults", [this](RunContext& ctx) { Faults(ctx); }),
-                           P::ForRun("recovery", [this](RunContext& ctx) { StartRecovery(ctx); })};
+  std::vector<P> phases = {
+      P::ForRun([this](RunContext& ctx) { Begin(ctx); }),         // hypothesis before
+      P::ForRun([this](RunContext& ctx) { Faults(ctx); }),        // the timeline, monitored
+      P::ForRun([this](RunContext& ctx) { StartRecovery(ctx); })  // at recovery.at_s
+  };
   if (s_.spec.recovery.mode == RecoveryMode::kRecover) {
-    phases.push_back(P::ForEachShard("recover", recover, nullptr));
+    phases.push_back(P::ForEachShard(recover, nullptr));
   } else {
-    phases.push_back(P::ForRun("observe", [this](RunContext& ctx) { Observe(ctx); }));
+    phases.push_back(P::ForRun([this](RunContext& ctx) { Observe(ctx); }));
   }
-  phases.push_back(P::ForRun("hypothesis-after", [this](RunContext& ctx) { After(ctx); }));
-  phases.push_back(P::ForRun(
-      "rollbacks", [this](RunContext& ctx) { Rollbacks(ctx); }, When::kAlways));
-  phases.push_back(P::ForEachShard("rollback-recover", rollback_recover, nullptr, When::kAlways));
-  phases.push_back(P::ForRun(
-      "end", [this](RunContext& ctx) { End(ctx); }, When::kAlways));
+  phases.push_back(P::ForRun([this](RunContext& ctx) { After(ctx); }));  // hypothesis after
+  // What always runs, whatever stopped the drill.
+  phases.push_back(P::ForRun([this](RunContext& ctx) { Rollbacks(ctx); }, When::kAlways));
+  phases.push_back(P::ForEachShard(rollback_recover, nullptr, When::kAlways));
+  phases.push_back(P::ForRun([this](RunContext& ctx) { End(ctx); }, When::kAlways));
   return phases;
 }
 

@@ -17,7 +17,6 @@ class RecoverOperation : public Operation {
   std::vector<OperationPhase> Phases(const std::vector<int>& shards) override {
     shards_.resize(shards.size());
     return {OperationPhase::ForEachShard(
-        "recover",
         [this](RunContext& ctx, const Shard& shard, size_t slot) {
           shards_[slot] = ShardRecovery(ctx, shard, force_).Run();
         },

@@ -3,11 +3,11 @@
 #include <algorithm>
 #include <cstdio>
 
-#include "base/parallel.h"
 #include "base/text.h"
 #include "consensus/gate.h"
 #include "run/context.h"
 #include "run/node_ops.h"
+#include "run/wait.h"
 
 namespace shardctl {
 namespace {
@@ -46,27 +46,12 @@ std::vector<ShardStatus> CollectStatus(const Inventory& inv, const Playbook& pb,
                                        Transport& transport, Clock& clock,
                                        const CancelToken& cancel, const std::vector<int>& shards,
                                        Duration interval) {
-  ReadOnlyContext ro(inv, pb, transport, clock);
-  std::vector<std::vector<const Node*>> nodes;
-  for (int id : shards) {
-    nodes.emplace_back();
-    for (const Node& n : inv.FindShard(id)->nodes) nodes.back().push_back(&n);
-  }
-  auto sample = [&](bool ask_running) {
-    std::vector<std::vector<NodeStatus>> out(shards.size());
-    ParallelFor(shards.size(), 0, [&](size_t i) {
-      out[i] = NodeOps(ro.get(), shards[i]).ProbeAll(nodes[i], ask_running);
-    });
-    return out;
-  };
-  auto before = sample(false);
+  ReadOnlyContext ro(inv, pb, transport, clock, &cancel);
+  auto before = ProbeShards(ro.get(), shards, false);
   TimePoint t0 = clock.Now();
   // Ctrl-C ends the wait early; the second sample still comes, so status always answers.
-  constexpr Duration kSlice{100};
-  for (TimePoint until = t0 + interval; clock.Now() < until && !cancel.cancelled();) {
-    clock.SleepFor(std::min(kSlice, until - clock.Now()));
-  }
-  auto after = sample(true);
+  PauseUnlessStopping(ro.get(), interval);
+  auto after = ProbeShards(ro.get(), shards, true);
   std::vector<ShardStatus> result;
   for (size_t i = 0; i < shards.size(); ++i) {
     result.push_back(Boil(*inv.FindShard(shards[i]), pb, before[i], after[i], clock.Now() - t0));

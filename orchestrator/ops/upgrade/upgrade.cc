@@ -29,7 +29,7 @@ class StageOnlyOperation : public Operation {
   std::vector<OperationPhase> Phases(const std::vector<int>& shards) override {
     shards_.resize(shards.size());
     for (size_t i = 0; i < shards.size(); ++i) Report(shards[i], &shards_[i], nullptr);
-    return {OperationPhase::ForRun("staging", [this, shards](RunContext& ctx) {
+    return {OperationPhase::ForRun([this, shards](RunContext& ctx) {
       std::vector<const Node*> targets;
       for (int id : shards) {
         for (const Node* n : Targets(id)) targets.push_back(n);
