@@ -29,17 +29,11 @@ int RunResume(const std::vector<std::string>& args) {
   if (!ParseRunCommand(args, "the run to continue (default: the newest unfinished one)", help, &o,
                        &r, &run_id, &code))
     return code;
-  auto run = FindRun(o.state_dir, run_id, /*unfinished_only=*/true);
-  auto plan = run.ok() ? PlanResume(*run) : Result<RunPlan>(run.status());
-  if (!plan.ok()) {
-    PrintError(plan.status());
-    return ExitCodeFor(plan.status());
-  }
-  std::cerr << "shardctl: resuming " << run->run_id << ": " << plan->leave.size()
-            << " node(s) already handled, " << plan->in_flight.size()
+  if (!PlanFromEarlierRun(run_id, /*unfinished_only=*/true, &PlanResume, &o, &r, &code))
+    return code;
+  std::cerr << "shardctl: resuming " << r.plan.resume_run_id << ": " << r.plan.leave.size()
+            << " node(s) already handled, " << r.plan.in_flight.size()
             << " interrupted mid-action\n";
-  ApplyHeader(plan->header, &o);
-  r.plan = std::move(*plan);
   switch (r.plan.header.command) {
     case OperationKind::kUpgrade:
       // The release is fetched and checked again, and staged again where it is not staged.
@@ -52,7 +46,7 @@ int RunResume(const std::vector<std::string>& args) {
     case OperationKind::kDrill:
       break;  // their journals have no header: FindRun never returns one
   }
-  PrintError("run " + run->run_id + " is a " + OperationName(r.plan.header.command) +
+  PrintError("run " + r.plan.resume_run_id + " is a " + OperationName(r.plan.header.command) +
              ", which resume cannot continue");
   return kExitUsage;
 }

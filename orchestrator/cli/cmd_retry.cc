@@ -25,20 +25,14 @@ int RunRetry(const std::vector<std::string>& args) {
                        "the run whose failed and skipped nodes to redo (default: the newest run)",
                        help, &o, &r, &run_id, &code))
     return code;
-  auto run = FindRun(o.state_dir, run_id, /*unfinished_only=*/false);
-  auto plan = run.ok() ? PlanRetry(*run) : Result<RunPlan>(run.status());
-  if (!plan.ok()) {
-    PrintError(plan.status());
-    return ExitCodeFor(plan.status());
-  }
-  if (plan->header.only.empty()) {
-    std::cerr << "shardctl: run " << run->run_id << " has no failed or skipped node\n";
+  if (!PlanFromEarlierRun(run_id, /*unfinished_only=*/false, &PlanRetry, &o, &r, &code))
+    return code;
+  const RunHeader& h = r.plan.header;
+  if (h.only.empty()) {
+    std::cerr << "shardctl: run " << h.retry_of << " has no failed or skipped node\n";
     return kExitOk;
   }
-  std::cerr << "shardctl: retrying " << plan->header.only.size() << " node(s) of " << run->run_id
-            << "\n";
-  ApplyHeader(plan->header, &o);
-  r.plan = std::move(*plan);
+  std::cerr << "shardctl: retrying " << h.only.size() << " node(s) of " << h.retry_of << "\n";
   return RunRollingCommand(o, r);
 }
 

@@ -29,18 +29,12 @@ int RunRollbackCli(const std::vector<std::string>& args) {
     PrintError("rollback needs the upgrade's RUN_ID (printed at its end, and in its report)");
     return kExitUsage;
   }
-  auto run = FindRun(o.state_dir, run_id, /*unfinished_only=*/false);
-  auto plan = run.ok() ? PlanRollback(*run) : Result<RunPlan>(run.status());
-  if (!plan.ok()) {
-    PrintError(plan.status());
-    return ExitCodeFor(plan.status());
-  }
-  if (plan->header.only.empty()) {
+  if (!PlanFromEarlierRun(run_id, /*unfinished_only=*/false, &PlanRollback, &o, &r, &code))
+    return code;
+  if (r.plan.header.only.empty()) {
     std::cerr << "shardctl: run " << run_id << " upgraded no node; nothing to roll back\n";
     return kExitOk;
   }
-  ApplyHeader(plan->header, &o);
-  r.plan = std::move(*plan);
   return RunRollbackCommand(o, r);
 }
 

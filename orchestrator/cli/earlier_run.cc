@@ -1,5 +1,8 @@
 #include "cli/earlier_run.h"
 
+#include "cli/exit_code.h"
+#include "cli/output.h"
+
 namespace shardctl::cli {
 
 bool ParseRunCommand(const std::vector<std::string>& args, const std::string& run_help,
@@ -24,6 +27,21 @@ void ApplyHeader(const RunHeader& h, CommonOptions* o) {
   o->nodes = h.nodes;
   o->known_hosts = h.known_hosts;
   o->accept_new_host_keys = h.accept_new_host_keys;
+}
+
+bool PlanFromEarlierRun(const std::string& run_id, bool unfinished_only,
+                        Result<RunPlan> (*plan)(const RunJournal&), CommonOptions* o,
+                        WaveRequest* r, int* exit_code) {
+  auto run = FindRun(o->state_dir, run_id, unfinished_only);
+  auto planned = run.ok() ? plan(*run) : Result<RunPlan>(run.status());
+  if (!planned.ok()) {
+    PrintError(planned.status());
+    *exit_code = ExitCodeFor(planned.status());
+    return false;
+  }
+  ApplyHeader(planned->header, o);
+  r->plan = std::move(*planned);
+  return true;
 }
 
 }  // namespace shardctl::cli

@@ -21,4 +21,11 @@ bool ParseRunCommand(const std::vector<std::string>& args, const std::string& ru
 /// Sets o's inventory, playbook, selection and host-key flags to the run's.
 void ApplyHeader(const RunHeader& h, CommonOptions* o);
 
+/// What resume, retry and rollback do with run RUN_ID (or the newest, see FindRun) in
+/// o->state_dir: `plan` (PlanResume, PlanRetry, PlanRollback) into r->plan, and o set to the
+/// run's files and selection. Prints why not and returns false with *exit_code set.
+bool PlanFromEarlierRun(const std::string& run_id, bool unfinished_only,
+                        Result<RunPlan> (*plan)(const RunJournal&), CommonOptions* o,
+                        WaveRequest* r, int* exit_code);
+
 }  // namespace shardctl::cli
