@@ -31,9 +31,11 @@ using nlohmann::json;
 
 std::string UpgradePlaybookPath() { return SourceDir() + "/playbooks/sandbox.json"; }
 
-// A 4 x 5 sandbox and a release of it, made by `tools/sandbox release`.
+// A 4 x 5 sandbox (the fixture's) and a release of it, made by `tools/sandbox release`.
 struct UpgradeBed {
-  Sandbox sb;
+  explicit UpgradeBed(Sandbox& s) : sb(s) {}
+
+  Sandbox& sb;
   std::string release;  // path of the artifact
   std::string sha;
   std::string state;
@@ -71,8 +73,10 @@ struct UpgradeBed {
   }
 };
 
-TEST(UpgradeSandbox, GoodReleaseOverHttpReachesEveryNodeOnceThenRollbackRestoresV1) {
-  UpgradeBed bed;
+class UpgradeSandbox : public SandboxTest {};
+
+TEST_F(UpgradeSandbox, GoodReleaseOverHttpReachesEveryNodeOnceThenRollbackRestoresV1) {
+  UpgradeBed bed{sb_};
   std::string err, out;
   ASSERT_TRUE(bed.Up("v2", false, &err)) << err;
   ArtifactServer http;
@@ -120,8 +124,8 @@ TEST(UpgradeSandbox, GoodReleaseOverHttpReachesEveryNodeOnceThenRollbackRestores
   for (const SandboxNode& n : bed.sb.nodes()) EXPECT_TRUE(bed.Runs(n.name, "v1.0.0")) << n.name;
 }
 
-TEST(UpgradeSandbox, CrashingReleaseFailsTheCanaryWhichIsRolledBackAndNothingElseIsTouched) {
-  UpgradeBed bed;
+TEST_F(UpgradeSandbox, CrashingReleaseFailsTheCanaryWhichIsRolledBackAndNothingElseIsTouched) {
+  UpgradeBed bed{sb_};
   std::string err, out;
   ASSERT_TRUE(bed.Up("v3", true, &err)) << err;
   const auto before = NodeStartCounts(bed.sb);
@@ -178,8 +182,8 @@ TEST(UpgradeSandbox, CrashingReleaseFailsTheCanaryWhichIsRolledBackAndNothingEls
       << "only canaries were stopped";
 }
 
-TEST(UpgradeSandbox, KillNineMidUpgradeThenResumeUpgradesNoNodeTwice) {
-  UpgradeBed bed;
+TEST_F(UpgradeSandbox, KillNineMidUpgradeThenResumeUpgradesNoNodeTwice) {
+  UpgradeBed bed{sb_};
   std::string err, out;
   ASSERT_TRUE(bed.Up("v2", false, &err)) << err;
   const auto before = NodeStartCounts(bed.sb);
