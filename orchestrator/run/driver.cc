@@ -21,6 +21,12 @@ OperationPhase OperationPhase::ForEachShard(ShardFn shard, SkipFn skipped, When 
   return p;
 }
 
+OperationPhase OperationPhase::WatchEachShard(ShardFn shard, When when) {
+  OperationPhase p = ForEachShard(std::move(shard), nullptr, when);
+  p.watching = true;
+  return p;
+}
+
 Result<std::vector<int>> ScheduledShards(const Inventory& inv, const Playbook& pb,
                                          const std::vector<int>& selected) {
   SHARDCTL_RETURN_IF_ERROR(CheckPlaybookAgainst(pb, inv));
@@ -77,7 +83,7 @@ void RunPhase(RunContext& ctx, const OperationPhase& phase, const std::vector<in
     if (!c.Stopping()) phase.run(c);
     return;
   }
-  ParallelFor(shards.size(), c.pb.parallel_shards, [&](size_t i) {
+  ParallelFor(shards.size(), phase.watching ? 0 : c.pb.parallel_shards, [&](size_t i) {
     const Shard& shard = *c.inv.FindShard(shards[i]);
     if (!c.Stopping()) return phase.shard(c, shard, i);
     if (phase.skipped) phase.skipped(shard, i, c.StopReason());

@@ -36,9 +36,13 @@ struct OperationPhase {
   /// turn (nothing of it touched; may be empty).
   static OperationPhase ForEachShard(ShardFn shard, SkipFn skipped,
                                      When when = When::kUnlessStopping);
+  /// A kEachShard phase that only watches (a canary's soak: probes, no command that changes a
+  /// node): every shard at once, since shards.parallel bounds the shards being acted on.
+  static OperationPhase WatchEachShard(ShardFn shard, When when = When::kUnlessStopping);
 
   Scope scope = Scope::kRun;
   When when = When::kUnlessStopping;
+  bool watching = false;  // WatchEachShard
   RunFn run;
   ShardFn shard;
   SkipFn skipped;

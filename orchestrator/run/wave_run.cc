@@ -45,6 +45,13 @@ std::vector<OperationPhase> WavesOperation::Phases(const std::vector<int>& shard
     phases.push_back(OperationPhase::ForEachShard(
         [this](RunContext& ctx, const Shard& shard, size_t slot) { Lead(ctx, shard, slot); },
         nullptr));
+    // The canaries' soaks, every shard's at once (they only watch); a canary that went out is
+    // judged whatever stopped the run, as the wave it belongs to was in flight.
+    phases.push_back(OperationPhase::WatchEachShard(
+        [this](RunContext&, const Shard&, size_t slot) {
+          if (led_[slot]) led_[slot]->SoakCanaries();
+        },
+        OperationPhase::When::kAlways));
   }
   phases.push_back(OperationPhase::ForEachShard(
       [this](RunContext& ctx, const Shard& shard, size_t slot) { RunShard(ctx, shard, slot); },
@@ -74,7 +81,7 @@ void WavesOperation::Prepare(RunContext& ctx) {
 void WavesOperation::Lead(RunContext& ctx, const Shard& shard, size_t slot) {
   if (!refused_.empty() || budget_.Spent()) return;  // the waves phase reports the shard
   led_[slot] = std::make_unique<ShardWaves>(ctx, shard, action_, options_, budget_);
-  led_[slot]->Lead();
+  led_[slot]->Lead(/*defer_soak=*/true);
 }
 
 void WavesOperation::RunShard(RunContext& ctx, const Shard& shard, size_t slot) {

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include "ops/upgrade/rollback.h"
 #include "ops/upgrade/stage.h"
 #include "support/fake_run_test.h"
 
@@ -111,6 +112,22 @@ TEST_F(UpgradeTest, ANodeThatFailsOnTheReleaseGetsItsPreviousBinaryBackAndNothin
   EXPECT_EQ(r.shards[1].reason, "failure budget spent before it began");
   EXPECT_EQ(Sent("swap").size(), 1u) << "only the first canary was swapped";
   EXPECT_EQ(Count("node", "rolled-back"), 1);
+}
+
+TEST_F(UpgradeTest, RollbackPutsThePreviousBinaryBackInWaves) {
+  ASSERT_TRUE(Upgrade().AllDone());
+  journal_ = std::move(Journal::Open(dir_.path(), "rollback-run", clock_).value());
+  RunContext ctx = Context();
+  auto r = RunRollback(ctx, options_);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_TRUE(r->AllDone()) << RenderWaveText(*r);
+  EXPECT_EQ(r->run.command, "rollback");
+  for (const Node* n : inv_.AllNodes()) {
+    EXPECT_EQ(net_->node(n->name).version, "v1") << n->name;
+    EXPECT_EQ(net_->node(n->name).starts, 2) << n->name;
+  }
+  EXPECT_EQ(Count("run", "begin"), 1);
+  EXPECT_EQ(Count("node", "done"), 10);
 }
 
 TEST_F(UpgradeTest, AFailedStagingStopsNoNodeUnlessAllowPartialLeavesItOut) {
