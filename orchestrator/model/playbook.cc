@@ -305,6 +305,7 @@ void ReadExitCodes(ObjectReader r, Playbook* pb) {
 void ReadShards(ObjectReader r, Playbook* pb) {
   r.IntList("order", &pb->shard_order, true);
   r.Int("parallel", 1, 1024, &pb->parallel_shards);
+  r.Int("recover_parallel", 0, 1024, &pb->recover_parallel_shards);
   r.Finish();
   std::set<int> unique(pb->shard_order.begin(), pb->shard_order.end());
   if (unique.size() != pb->shard_order.size()) {

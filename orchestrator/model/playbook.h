@@ -145,10 +145,11 @@ struct Playbook {
   GatePolicy gate;
   StuckPolicy stuck;
   EscalationPolicy escalation;
-  std::vector<int> shard_order;  // shards listed here go first, in this order
-  int parallel_shards = 1;
-  int parallel_nodes = 0;          // per step within a shard; 0: all nodes of the shard at once
-  int64_t sync_max_behind = 1000;  // a stopped node further behind the shard's best is flagged
+  std::vector<int> shard_order;     // shards listed here go first, in this order
+  int parallel_shards = 1;          // planned work (rolling, upgrade, drill): shards at once
+  int recover_parallel_shards = 0;  // recover: shards at once; 0: every halted shard at once
+  int parallel_nodes = 0;           // per step within a shard; 0: all nodes of the shard at once
+  int64_t sync_max_behind = 1000;   // a stopped node further behind the shard's best is flagged
   Timeouts timeouts;
   RollingPolicy rolling;
   std::optional<MaintenanceWindow> window;  // planned work (rolling-restart) only inside it
