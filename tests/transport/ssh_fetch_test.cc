@@ -10,8 +10,12 @@
 #include <future>
 #include <thread>
 
+#include "model/playbook.h"
+#include "run/context.h"
+#include "run/node_ops.h"
 #include "support/artifact_server.h"
 #include "support/sshd_fixture.h"
+#include "support/test_util.h"
 #include "transport/ssh_transport.h"
 
 namespace shardctl {
@@ -177,6 +181,37 @@ TEST_F(SshFetchTest, StatusBodySizeAndChunkedFramingAreHandled) {
   ASSERT_TRUE(r.ok()) << r.Reason();
   EXPECT_EQ(r.out, R"({"a":1})");
   EXPECT_EQ(t.connections_opened(), 1);
+}
+
+// The probe a run takes (NodeOps, the sandbox playbook's probe.http) against a node whose RPC
+// port is closed, then silent: "not answering" within probe_s, saying why.
+TEST_F(SshFetchTest, AProbeOfAClosedOrSilentRpcPortFailsWithinProbeSSayingWhy) {
+  auto pb = LoadPlaybook(testing::ShippedPlaybook("sandbox"));
+  ASSERT_TRUE(pb.ok()) << pb.status().ToString();
+  pb->timeouts.probe = Duration(1000);
+  Inventory inv;
+  Node node = sshd_.MakeNode("a");
+  node.vars["rpc_port"] = std::to_string(testing::FreePort());
+  SshTransport t;
+  RealClock clock;
+  ReadOnlyContext ro(inv, *pb, t, clock);
+  NodeStatus closed = NodeOps(ro.get(), 0).Probe(node, false);
+  EXPECT_TRUE(closed.reachable);
+  EXPECT_FALSE(closed.answered);
+  EXPECT_NE(closed.error.find("probe: error: a: the node cannot connect to 127.0.0.1:" +
+                              node.vars["rpc_port"] + ": Connection refused"),
+            std::string::npos)
+      << closed.error;
+
+  SilentPort silent;
+  node.vars["rpc_port"] = std::to_string(silent.port());
+  auto start = steady_clock::now();
+  NodeStatus hung = NodeOps(ro.get(), 0).Probe(node, false);
+  EXPECT_LT(steady_clock::now() - start, milliseconds(3000));
+  EXPECT_FALSE(hung.answered);
+  EXPECT_NE(hung.error.find("probe: timed out after 1"), std::string::npos) << hung.error;
+  EXPECT_NE(hung.error.find("no complete HTTP answer from POST 127.0.0.1:"), std::string::npos)
+      << hung.error;
 }
 
 }  // namespace
