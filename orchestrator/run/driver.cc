@@ -75,7 +75,8 @@ void End(RunContext& ctx, const Operation& op, RunInfo* info) {
 }
 
 // One phase: in the run's context, or (kAlways) in one only a journal failure stops.
-void RunPhase(RunContext& ctx, const OperationPhase& phase, const std::vector<int>& shards) {
+void RunPhase(RunContext& ctx, const Operation& op, const OperationPhase& phase,
+              const std::vector<int>& shards) {
   std::unique_ptr<RunContext> always;
   if (phase.when == OperationPhase::When::kAlways) always = RunContext::Unstoppable(ctx);
   RunContext& c = always ? *always : ctx;
@@ -83,7 +84,7 @@ void RunPhase(RunContext& ctx, const OperationPhase& phase, const std::vector<in
     if (!c.Stopping()) phase.run(c);
     return;
   }
-  ParallelFor(shards.size(), phase.watching ? 0 : c.pb.parallel_shards, [&](size_t i) {
+  ParallelFor(shards.size(), phase.watching ? 0 : op.ParallelShards(c.pb), [&](size_t i) {
     const Shard& shard = *c.inv.FindShard(shards[i]);
     if (!c.Stopping()) return phase.shard(c, shard, i);
     if (phase.skipped) phase.skipped(shard, i, c.StopReason());
@@ -105,7 +106,7 @@ Result<RunInfo> RunOperation(RunContext& ctx, Operation& op, const DriverOptions
                  .shard = -1,
                  .node = "",
                  .message = info.run_id});
-  for (const OperationPhase& phase : op.Phases(shards)) RunPhase(ctx, phase, shards);
+  for (const OperationPhase& phase : op.Phases(shards)) RunPhase(ctx, op, phase, shards);
   End(ctx, op, &info);
   return info;
 }

@@ -62,6 +62,9 @@ class Operation {
   }
   /// The begin line's detail for these shards ("recover 4 shard(s)").
   virtual std::string Describe(const std::vector<int>& shards) const = 0;
+  /// How many shards a kEachShard phase runs at once; 0: all. Default: the playbook's
+  /// shards.parallel (a watching phase runs on every shard at once whatever this says).
+  virtual int ParallelShards(const Playbook& pb) const { return pb.parallel_shards; }
   /// The phases, in order, for these shards (slot i is shards[i]); called once, after the
   /// begin line.
   virtual std::vector<OperationPhase> Phases(const std::vector<int>& shards) = 0;

@@ -146,24 +146,32 @@ std::optional<bool> NodeOps::IsRunning(const Node& node, std::string* why) {
   return std::nullopt;
 }
 
+ExecResult NodeOps::Ask(const Node& node) {
+  if (ctx_.pb.probe.http.empty()) return Read(node, CommandId::kProbe);
+  auto request = RenderHttpProbe(ctx_.pb.probe.http, node);
+  if (!request.ok()) return Error(request.status().message());
+  ExecOptions o;
+  o.timeout = TimeoutFor(NodeCommand{.step = CommandId::kProbe});
+  return ctx_.transport.Fetch(node, *request, o);
+}
+
 NodeStatus NodeOps::Probe(const Node& node, bool ask_running) {
   NodeStatus s;
   s.node = node.name;
   s.power = node.voting_power;
-  if (ask_running) s.running = IsRunning(node, &s.error);
-  ExecResult r = Read(node, CommandId::kProbe);
+  ExecResult r = Ask(node);
   s.reachable = !IsUnreachable(r);
-  if (!r.ok()) {
-    s.error = "probe: " + Explain(r);
+  auto fields = r.ok() ? ParseProbeOutput(r.out, ctx_.pb.probe)
+                       : Result<ProbeFields>(Status::Failed("probe: " + Explain(r)));
+  if (fields.ok()) {
+    s.answered = true;
+    s.fields = *fields;
+    if (ask_running) s.running = true;  // it answered: no command needed to know it runs
     return s;
   }
-  auto fields = ParseProbeOutput(r.out, ctx_.pb.probe);
-  if (!fields.ok()) {
-    s.error = fields.status().message();
-    return s;
-  }
-  s.answered = true;
-  s.fields = *fields;
+  std::string why;
+  if (ask_running && s.reachable) s.running = IsRunning(node, &why);
+  s.error = fields.status().message();
   return s;
 }
 

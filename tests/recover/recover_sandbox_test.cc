@@ -103,7 +103,7 @@ class RecoverSandbox : public SandboxTest {};
 
 TEST_F(RecoverSandbox, Aug30RecoversEveryShardReplacingTheBrokenBinaries) {
   SandboxOptions opt;
-  opt.shards = 2;  // two shards recovered in parallel (the playbook's shards.parallel = 2)
+  opt.shards = 2;  // two shards, recovered at once (recover takes every halted shard at once)
   opt.nodes = 5;
   std::string out;
   ASSERT_NO_FATAL_FAILURE(Up(opt));

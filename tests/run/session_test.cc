@@ -18,6 +18,10 @@ class LentTransport : public Transport {
                   const ExecOptions& options) override {
     return t_.Exec(node, command, options);
   }
+  ExecResult Fetch(const Node& node, const HttpRequest& request,
+                   const ExecOptions& options) override {
+    return t_.Fetch(node, request, options);
+  }
   void CloseAll() override {}
 
  private:

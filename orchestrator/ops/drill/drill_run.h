@@ -49,6 +49,8 @@ class DrillOperation : public Operation {
   DrillOperation& operator=(const DrillOperation&) = delete;
 
   OperationKind Kind() const override { return OperationKind::kDrill; }
+  /// Its per-shard phases are recoveries: as many shards at once as `recover` takes.
+  int ParallelShards(const Playbook& pb) const override { return pb.recover_parallel_shards; }
   std::string Describe(const std::vector<int>& shards) const override;
   std::vector<OperationPhase> Phases(const std::vector<int>& shards) override;
   bool Succeeded() const override;

@@ -14,6 +14,8 @@ class RecoverOperation : public Operation {
   std::string Describe(const std::vector<int>& shards) const override {
     return "recover " + std::to_string(shards.size()) + " shard(s)" + (force_ ? ", --force" : "");
   }
+  /// A halted shard gains nothing by waiting for another one's recovery.
+  int ParallelShards(const Playbook& pb) const override { return pb.recover_parallel_shards; }
   std::vector<OperationPhase> Phases(const std::vector<int>& shards) override {
     shards_.resize(shards.size());
     return {OperationPhase::ForEachShard(

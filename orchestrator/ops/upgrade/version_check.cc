@@ -17,9 +17,14 @@ Status CheckNodeVersion(NodeOps& ops, const Playbook& pb, const Node& node,
   if (probed && probed->answered && probed->fields.version) {
     return Matches(node, *probed->fields.version, run);
   }
-  auto command = ops.Command(node, CommandId::kVersion, &run);
-  if (!command.ok()) return command.status();
-  ExecResult r = ops.Read(node, *command);
+  ExecResult r;
+  if (pb.commands.version.empty()) {  // the version is read from probe.http's answer
+    r = ops.Ask(node);
+  } else {
+    auto command = ops.Command(node, CommandId::kVersion, &run);
+    if (!command.ok()) return command.status();
+    r = ops.Read(node, *command);
+  }
   if (!r.ok()) return Status::Failed(node.name + ": version: " + Explain(r));
   auto reported = ExtractVersion(pb.upgrade, r.out);
   if (!reported.ok()) return reported.status().Annotate(node.name + ": ");
