@@ -13,7 +13,8 @@ RunContext::RunContext(const Inventory& inv_, const Playbook& pb_, Transport& tr
 
 std::string RunContext::StopReason() const {
   if (journal.failed()) return "the journal could not be written (" + journal.failure() + ")";
-  if (stop.cancelled()) return "interrupted by the operator";
+  if (stop.cancelled())
+    return stop.reason().empty() ? "interrupted by the operator" : stop.reason();
   return "";
 }
 
