@@ -6,6 +6,7 @@
 #include "cli/command.h"
 #include "cli/common.h"
 #include "cli/run_guard.h"
+#include "model/lease_identity.h"
 #include "run/journal.h"
 
 namespace shardctl::cli {
@@ -74,6 +75,10 @@ int RunValidate(const std::vector<std::string>& args) {
     }
     pb = std::move(*loaded);
   }
+  // Warnings: what the files say that would surprise (exit stays 0).
+  std::vector<std::string> warnings;
+  if (pb) warnings = LeaseIdentityWarnings(*pb);
+  for (const std::string& w : warnings) PrintError("warning: " + w);
   QuorumRule rule = pb ? pb->quorum : QuorumRule::Bft();
   if (o.json()) {
     nlohmann::json j = {{"file", inv->path}, {"network", inv->network}, {"valid", true}};
@@ -84,6 +89,7 @@ int RunValidate(const std::vector<std::string>& args) {
                        {"name", pb->name},
                        {"window", pb->window ? pb->window->ToString() : ""},
                        {"window_open_now", outside.empty()}};
+      j["playbook"]["warnings"] = warnings;
     }
     std::cout << JsonLine(j);
   } else {
