@@ -9,7 +9,9 @@
 namespace shardctl {
 namespace {
 
-// $1 op, $2 lease file, $3 run id, $4 ttl seconds, $5 body (holder lines without expiry).
+// $1 op, $2 lease file, $3 run id, $4 ttl seconds, $5 body (holder lines without expiry; for
+// break, the tombstone "broken=WHO at WHEN: WHY" left in place of the lease, so the broken run
+// can say who broke it; a tombstone holds no run_id, so it is a free lease to everyone else).
 // Every step runs under the mutex directory $2.mutex (mkdir is atomic), which holds the pid of
 // the script inside. A waiter removes a mutex whose holder is gone (a run killed mid-step: its
 // script dies of SIGPIPE or SIGHUP when the session drops), or one without a pid older than 5 s;
@@ -64,8 +66,14 @@ renew)
 release)
   if [ -n "$held" ] && [ "$held" = "$run" ]; then rm -f -- "$p"; show released
   else show not-held; fi;;
+break)
+  if [ -n "$held" ] && [ "$held" = "$run" ]; then
+    printf '%s\n' "$body" >"$p.tmp" && mv -f -- "$p.tmp" "$p" ||
+      { echo "error cannot write $p"; exit 5; }
+    show released
+  else show not-held; fi;;
 read)
-  if [ -f "$p" ]; then show lease; else show free; fi;;
+  if [ -n "$held" ]; then show lease; else show free; fi;;
 *) echo "error unknown operation $op"; exit 5;;
 esac
 )SH";
@@ -95,6 +103,7 @@ void ReadField(const std::string& key, const std::string& value, NodeLeaseReply*
   if (key == "operator") r->holder.operator_name = value;
   if (key == "command") r->holder.command = value;
   if (key == "start") r->holder.start_unix_s = ToInt(value);
+  if (key == "broken") r->broken_by = value;
 }
 
 }  // namespace
@@ -107,6 +116,8 @@ const char* NodeLeaseOpName(NodeLeaseOp op) {
       return "renew";
     case NodeLeaseOp::kRelease:
       return "release";
+    case NodeLeaseOp::kBreak:
+      return "break";
     case NodeLeaseOp::kRead:
       return "read";
   }
@@ -121,10 +132,11 @@ const char* NodeLeaseStateName(NodeLeaseState s) {
 }
 
 std::string NodeLeaseCommand(NodeLeaseOp op, const std::string& path_word, const LeaseHolder& run,
-                             int64_t ttl_s) {
+                             int64_t ttl_s, const std::string& broken_by) {
   std::string body = "run_id=" + OneLine(run.run_id) + "\noperator=" + OneLine(run.operator_name) +
                      "\ncommand=" + OneLine(run.command) +
                      "\nstart=" + std::to_string(run.start_unix_s);
+  if (op == NodeLeaseOp::kBreak) body = "broken=" + OneLine(broken_by);
   return "sh -c " + ShellQuote(kScript) + " shardctl-lease " + ShellQuote(NodeLeaseOpName(op)) +
          " " + path_word + " " + ShellQuote(run.run_id) + " " + ShellQuote(std::to_string(ttl_s)) +
          " " + ShellQuote(body);
