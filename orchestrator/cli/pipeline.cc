@@ -3,12 +3,12 @@
 #include <fcntl.h>
 #include <unistd.h>
 
-#include <fstream>
 #include <iostream>
 #include <nlohmann/json.hpp>
 
 #include "base/signal_rule.h"
 #include "base/terminal_text.h"
+#include "base/write_file.h"
 #include "cli/command.h"
 #include "cli/lease_step.h"
 #include "cli/run_guard.h"
@@ -19,7 +19,8 @@ namespace {
 // --report FILE is checked before anything runs: a run must not end with its report lost.
 Status ReportWritable(const std::string& path) {
   if (path.empty()) return Status::Ok();
-  int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+  // O_NONBLOCK: a FIFO with no reader is refused here instead of blocking the command.
+  int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NONBLOCK, 0644);
   if (fd < 0) return Status::Invalid("cannot write the report to " + path + ": " + strerror(errno));
   close(fd);
   return Status::Ok();
@@ -91,8 +92,9 @@ int Execute(const CommonOptions& o, MutatingCommand& cmd, const Inventory& inv, 
     return kExitInternal;
   }
   // A lost lease stops the run like Ctrl-C: the step in flight finishes, nothing new starts.
-  KeepLeases(*leases, lease, inv, notes, journal->get(),
-             [](const std::string&) { GlobalCancel()->Cancel(); });
+  KeepLeases(*leases, lease, inv, notes, journal->get(), [](const std::string& why) {
+    GlobalCancel()->Cancel("the run's lease was lost (" + why + ")");
+  });
   auto transport = MakeTransport(o, &never);
   auto view = MakeRunView(o);
   RunContext ctx(inv, pb, *transport, clock, **journal, *view, *GlobalCancel());
@@ -108,9 +110,11 @@ int Execute(const CommonOptions& o, MutatingCommand& cmd, const Inventory& inv, 
     code = kExitInternal;
   }
   if (!o.report_file.empty() && !markdown.empty()) {
-    std::ofstream out(o.report_file);
-    out << markdown;
-    if (!out) PrintError("cannot write report " + o.report_file);
+    // A run that succeeded but lost its report exits 3: the report is what the operator asked for.
+    if (Status st = WriteWholeFile(o.report_file, markdown); !st.ok()) {
+      PrintError("the report was not written: " + st.message());
+      if (code == kExitOk) code = kExitInternal;
+    }
   }
   return code;
 }
