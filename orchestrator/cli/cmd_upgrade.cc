@@ -39,6 +39,8 @@ int RunUpgradeCli(const std::vector<std::string>& args) {
       "\\\n      --sha256 \"$(sha256sum /tmp/v2 | cut -d' ' -f1)\" --version v2 --yes\n"};
   int code = kExitOk;
   if (!ParseCommandLine(args, d, nullptr, help, &o, &code)) return code;
+  // Journaled as given: a relative path must not depend on where `resume` runs.
+  f.request.artifact = upgrade::AbsoluteSource(f.request.artifact);
   return RunUpgradeCommand(o, r, f);
 }
 

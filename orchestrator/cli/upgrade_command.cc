@@ -3,6 +3,7 @@
 #include <iostream>
 #include <optional>
 
+#include "cli/flag_checks.h"
 #include "ops/upgrade/rollback.h"
 #include "ops/upgrade/upgrade.h"
 
@@ -59,6 +60,7 @@ Status UpgradeCommand::Select(const Inventory& inv, const Playbook& pb) {
   upgrade::FetchOptions fetch;
   fetch.connect_timeout = fetch.read_timeout =
       Duration(static_cast<int64_t>(f_.http_timeout_s * 1000));
+  fetch.deadline = Duration(static_cast<int64_t>(f_.download_timeout_s * 1000));
   auto artifact = upgrade::PrecheckUpgrade(f_.request, pb, inv, fetch);
   if (!artifact.ok()) {
     return Status::Invalid("upgrade refused: " + artifact.status().message() +
@@ -109,8 +111,16 @@ void AddUpgradeOptions(po::options_description* d, UpgradeFlags* f) {
       "the version the upgraded nodes must report (playbook command `version`)")(
       "allow-partial", po::bool_switch(&f->allow_partial),
       "upgrade the staged nodes even if staging failed on some (journaled; those are skipped)")(
-      "http-timeout", po::value(&f->http_timeout_s)->value_name("SECONDS"),
-      "connect and read timeout of the download (default 30)");
+      "http-timeout",
+      po::value(&f->http_timeout_s)
+          ->value_name("SECONDS")
+          ->notifier(SecondsFlag("--http-timeout", 86400)),
+      "connect and read timeout of the download (default 30)")(
+      "download-timeout",
+      po::value(&f->download_timeout_s)
+          ->value_name("SECONDS")
+          ->notifier(SecondsFlag("--download-timeout", 86400)),
+      "the whole download must end within this, however slowly it trickles (default 600)");
 }
 
 std::map<std::string, std::string> UpgradeParams(const UpgradeFlags& f) {

@@ -17,10 +17,11 @@ struct UpgradeFlags {
   upgrade::UpgradeRequest request;
   bool allow_partial = false;
   double http_timeout_s = 30;
+  double download_timeout_s = 600;
   std::set<std::string> upgraded_before;  // resume: nodes the run upgraded already
 };
 
-/// Adds --artifact, --sha256, --version, --allow-partial, --http-timeout.
+/// Adds --artifact, --sha256, --version, --allow-partial, --http-timeout, --download-timeout.
 void AddUpgradeOptions(po::options_description* d, UpgradeFlags* f);
 
 /// The header params that let resume run an upgrade again, and back.
