@@ -45,7 +45,10 @@ struct DrillReport {
   std::optional<bool> hypothesis_after;
   std::vector<std::string> hypothesis_notes;  // per shard verdict lines
   std::string abort_reason;                   // "" unless aborted
-  std::string outcome;  // "passed", "hypothesis-failed", "aborted", "not-started"
+  /// "passed", "hypothesis-failed", "aborted", "not-started", or "nodes-left-down": a node
+  /// the drill touched was not running at its end (left_down names it).
+  std::string outcome;
+  std::vector<std::string> left_down;  // "s0-n1 (stopped)": touched, and not running at the end
   std::vector<std::string> blast_lines;
   std::vector<std::string> choices;
   std::vector<std::string> rollbacks;  // what the rollbacks did

@@ -6,6 +6,7 @@
 #include "base/text.h"
 #include "consensus/gate.h"
 #include "model/node_set.h"
+#include "ops/drill/drill_end_check.h"
 #include "ops/recover/recover.h"
 #include "run/node_ops.h"
 
@@ -110,7 +111,10 @@ void DrillRun::Body() {
     report_.hypothesis_after = Hypothesis(drill_ctx_, "after recovery", ctx_.pb, false);
   }
   Rollback();
+  report_.left_down = NodesLeftDown(always_ctx_, TouchedNodes(s_.targets, sent_));
+  if (!report_.left_down.empty()) Note("left down at the end: " + Join(report_.left_down));
   report_.outcome = !report_.abort_reason.empty()              ? "aborted"
+                    : !report_.left_down.empty()               ? "nodes-left-down"
                     : report_.hypothesis_after.value_or(false) ? "passed"
                                                                : "hypothesis-failed";
 }
