@@ -168,9 +168,10 @@ namespace {
 bool HasWildcard(const std::string& s) { return s.find_first_of("*?[") != std::string::npos; }
 
 /// The names in dir matching pattern (hidden ones only for a pattern starting with '.'),
-/// sorted; every entry looked at spends from budget.
+/// sorted; opening dir and every entry looked at spend from budget.
 Status MatchDir(const std::string& dir, const std::string& pattern, WorkBudget* budget,
                 const std::string& where, std::vector<std::string>* names) {
+  SHARDCTL_RETURN_IF_ERROR(budget->Spend(1, where));
   DIR* d = opendir(dir.empty() ? "/" : dir.c_str());
   if (d == nullptr) return Status::Ok();  // like glob(3): nothing matches
   Status st;

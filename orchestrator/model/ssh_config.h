@@ -49,8 +49,9 @@ std::string ExpandSshPath(const std::string& value, const SshTokens& t);
 /// kMaxIncludeEntries in all, however the Includes nest or repeat.
 class SshConfig {
  public:
-  /// Directory entries and files Include may look at while expanding globs, in all.
-  static constexpr size_t kMaxIncludeEntries = 10000;
+  /// Directories, directory entries and files Include may look at while expanding globs, in
+  /// all (a config.d/ of a few dozen files needs a few dozen).
+  static constexpr size_t kMaxIncludeEntries = 1000;
 
   /// Reads path. Errors name the file and line (kInvalid) or say it is unreadable (kNotFound).
   static Result<SshConfig> Load(const std::string& path);
