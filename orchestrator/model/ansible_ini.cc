@@ -6,6 +6,7 @@
 #include "base/text.h"
 #include "base/work_budget.h"
 #include "model/ansible_tree.h"
+#include "model/shell_words.h"
 
 namespace shardctl {
 namespace {
@@ -16,35 +17,10 @@ std::string Trim(const std::string& s) {
   return s.substr(b, s.find_last_not_of(" \t\r") - b + 1);
 }
 
-/// Splits on blanks, keeping quoted runs ('...' or "...") together without their quotes.
+/// Splits on blanks, keeping quoted runs ('...' or "...") together without their quotes; a #
+/// starting a word begins a comment.
 Result<std::vector<std::string>> Words(const std::string& line, const std::string& where) {
-  std::vector<std::string> out;
-  std::string cur;
-  bool in_word = false;
-  char quote = 0;
-  for (char c : line) {
-    if (quote != 0) {
-      if (c == quote)
-        quote = 0;
-      else
-        cur += c;
-    } else if (c == '"' || c == '\'') {
-      quote = c;
-      in_word = true;
-    } else if (c == ' ' || c == '\t' || c == '\r') {
-      if (in_word) out.push_back(cur);
-      cur.clear();
-      in_word = false;
-    } else if (c == '#' && !in_word) {
-      break;
-    } else {
-      cur += c;
-      in_word = true;
-    }
-  }
-  if (quote != 0) return Status::Invalid(where + "unterminated quote");
-  if (in_word) out.push_back(cur);
-  return out;
+  return SplitShellWords(line, ShellWordRules{/*comments=*/true, /*backslash=*/false}, where);
 }
 
 Status SplitVar(const std::string& word, const std::string& where, std::string* k, std::string* v) {
@@ -104,16 +80,16 @@ Status HostLine(AnsibleTree* t, const std::string& group, const std::vector<std:
   auto names = ExpandRange(words[0], where, budget);
   if (!names.ok()) return names.status();
   SHARDCTL_RETURN_IF_ERROR(budget->entries.Spend(names->size() * words.size(), where));
+  std::vector<std::pair<std::string, std::string>> vars(words.size() - 1);
+  for (size_t i = 1; i < words.size(); ++i) {
+    SHARDCTL_RETURN_IF_ERROR(SplitVar(words[i], where, &vars[i - 1].first, &vars[i - 1].second));
+  }
   for (const std::string& h : *names) {
     if (!t->AddHost(group, h)) {
       return Status::Invalid(where + "host \"" + h + "\" is listed twice in [" + group +
                              "] (list each host once per group, with all its vars)");
     }
-    for (size_t i = 1; i < words.size(); ++i) {
-      std::string k, v;
-      SHARDCTL_RETURN_IF_ERROR(SplitVar(words[i], where, &k, &v));
-      t->host_vars[h][k] = v;
-    }
+    for (const auto& [k, v] : vars) t->host_vars[h][k] = v;
   }
   return Status::Ok();
 }

@@ -123,8 +123,40 @@ Status TakeSsh(const std::string& host, const AnsibleVars& vars, AnsibleVars* ss
   return Status::Ok();
 }
 
+/// What --shard-group says of one group name: not a shard group (nullopt), a shard id, or why
+/// the number it captured is not one. Matched once per group, not once per host.
+using ShardGroupMatch = std::optional<Result<int>>;
+
+ShardGroupMatch MatchShardGroup(const std::string& g, const AnsibleImportOptions& o,
+                                const std::regex& re) {
+  std::smatch m;
+  // --shard-group's first group must capture the id.
+  if (!std::regex_match(g, m, re) || m.size() < 2) return std::nullopt;
+  auto id = ParseDecimal(m[1].str(), 0, 1'000'000);
+  if (id) return Result<int>(static_cast<int>(*id));
+  return Result<int>(Status::Invalid("group \"" + g + "\" matches the shard pattern " +
+                                     o.shard_group + " but \"" + m[1].str() +
+                                     "\" is not a shard number (0 to 1000000)"));
+}
+
+/// The shard matches of group names, computed as they are first needed.
+class ShardGroups {
+ public:
+  ShardGroups(const AnsibleImportOptions& o, const std::regex& re) : o_(o), re_(re) {}
+  const ShardGroupMatch& Of(const std::string& group) {
+    auto it = cache_.find(group);
+    if (it == cache_.end()) it = cache_.emplace(group, MatchShardGroup(group, o_, re_)).first;
+    return it->second;
+  }
+
+ private:
+  const AnsibleImportOptions& o_;
+  const std::regex& re_;
+  std::map<std::string, ShardGroupMatch> cache_;
+};
+
 Result<int> ShardOf(const AnsibleTree& tree, const std::string& host, const AnsibleVars& vars,
-                    const AnsibleImportOptions& o, const std::regex& re) {
+                    const AnsibleImportOptions& o, ShardGroups& groups) {
   if (!o.shard_var.empty()) {
     if (!vars.count(o.shard_var)) {
       return Status::Invalid("host \"" + host + "\" has no var \"" + o.shard_var +
@@ -134,16 +166,10 @@ Result<int> ShardOf(const AnsibleTree& tree, const std::string& host, const Ansi
   }
   std::set<int> ids;
   for (const std::string& g : tree.GroupsOf(host)) {
-    std::smatch m;
-    // --shard-group's first group must capture the id.
-    if (!std::regex_match(g, m, re) || m.size() < 2) continue;
-    auto id = ParseDecimal(m[1].str(), 0, 1'000'000);
-    if (!id) {
-      return Status::Invalid("host \"" + host + "\": group \"" + g +
-                             "\" matches the shard pattern " + o.shard_group + " but \"" +
-                             m[1].str() + "\" is not a shard number (0 to 1000000)");
-    }
-    ids.insert(static_cast<int>(*id));
+    const ShardGroupMatch& m = groups.Of(g);
+    if (!m) continue;
+    if (!m->ok()) return m->status().Annotate("host \"" + host + "\": ");
+    ids.insert(m->value());
   }
   if (ids.size() == 1) return *ids.begin();
   return Status::Invalid(
@@ -160,12 +186,12 @@ struct NodeDraft {
 };
 
 Result<NodeDraft> DraftNode(const AnsibleTree& tree, const std::string& host,
-                            const AnsibleImportOptions& o, const std::regex& re,
+                            const AnsibleImportOptions& o, ShardGroups& groups,
                             SkippedVars* skipped) {
   NodeDraft d;
   d.name = host;
   AnsibleVars vars = tree.EffectiveVars(host);
-  auto shard = ShardOf(tree, host, vars, o, re);
+  auto shard = ShardOf(tree, host, vars, o, groups);
   if (!shard.ok()) return shard.status();
   d.shard = *shard;
   if (vars.count(o.power_var)) {
@@ -251,8 +277,9 @@ Result<AnsibleImport> ImportAnsible(const AnsibleTree& tree, const AnsibleImport
   if (tree.hosts.empty()) return Status::Invalid(name + ": no hosts");
   std::vector<NodeDraft> drafts;
   SkippedVars skipped;
+  ShardGroups groups(options, *re);
   for (const std::string& host : tree.hosts) {
-    auto d = DraftNode(tree, host, options, *re, &skipped);
+    auto d = DraftNode(tree, host, options, groups, &skipped);
     if (!d.ok()) return d.status().Annotate(name + ": ");
     drafts.push_back(std::move(*d));
   }

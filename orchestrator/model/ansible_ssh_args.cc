@@ -3,47 +3,10 @@
 #include <algorithm>
 #include <cctype>
 
+#include "model/shell_words.h"
+
 namespace shardctl {
 namespace {
-
-/// Splits like a POSIX shell: blanks separate words, '...' and "..." group, \ escapes.
-Result<std::vector<std::string>> ShellWords(const std::string& s, const std::string& where) {
-  std::vector<std::string> words;
-  std::string cur;
-  bool in_word = false;
-  char quote = 0;
-  for (size_t i = 0; i < s.size(); ++i) {
-    char c = s[i];
-    if (quote == '\'') {
-      if (c == '\'')
-        quote = 0;
-      else
-        cur += c;
-    } else if (c == '\\' && i + 1 < s.size() &&
-               (quote == 0 || std::string("\"\\$`").find(s[i + 1]) != std::string::npos)) {
-      cur += s[++i];
-      in_word = true;
-    } else if (quote == '"') {
-      if (c == '"')
-        quote = 0;
-      else
-        cur += c;
-    } else if (c == '\'' || c == '"') {
-      quote = c;
-      in_word = true;
-    } else if (c == ' ' || c == '\t' || c == '\n') {
-      if (in_word) words.push_back(cur);
-      cur.clear();
-      in_word = false;
-    } else {
-      cur += c;
-      in_word = true;
-    }
-  }
-  if (quote != 0) return Status::Invalid(where + ": unterminated quote in \"" + s + "\"");
-  if (in_word) words.push_back(cur);
-  return words;
-}
 
 std::string Lower(std::string s) {
   std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
@@ -79,7 +42,7 @@ const std::vector<std::string>& AnsibleSshArgVars() {
 }
 
 Result<SshArgsRoute> ParseSshArgs(const std::string& args, const std::string& where) {
-  auto words = ShellWords(args, where);
+  auto words = SplitShellWords(args, ShellWordRules{false, /*backslash=*/true}, where + ": ");
   if (!words.ok()) return words.status();
   SshArgsRoute r;
   for (size_t i = 0; i < words->size(); ++i) {

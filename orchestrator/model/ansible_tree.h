@@ -15,10 +15,10 @@ namespace shardctl {
 using AnsibleVars = std::map<std::string, std::string>;
 
 /// Hosts one Ansible inventory may name (ranges expanded), in all.
-inline constexpr size_t kMaxAnsibleHosts = 10000;
+inline constexpr size_t kMaxAnsibleHosts = 2000;
 /// Entries one inventory may expand to (hosts, vars, groups and children, each time a YAML alias
 /// repeats them), in all.
-inline constexpr size_t kMaxAnsibleEntries = 200000;
+inline constexpr size_t kMaxAnsibleEntries = 10000;
 
 struct AnsibleGroup {
   AnsibleVars vars;

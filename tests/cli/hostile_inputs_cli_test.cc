@@ -25,17 +25,6 @@ namespace {
 using nlohmann::json;
 using std::chrono::milliseconds;
 
-// shardctl's exit status within limit_s (124 when it had to be killed); *out gets stdout, then
-// stderr.
-int Round2Run(const TempDir& dir, const std::vector<std::string>& args, std::string* out,
-              int limit_s = 60) {
-  std::string err = dir.path() + "/stderr.txt";
-  std::remove(err.c_str());
-  int rc = Shardctl(args, err, out, limit_s);
-  *out += ReadFile(err);
-  return rc;
-}
-
 bool Round2Has(const std::string& text, const std::string& part) {
   return text.find(part) != std::string::npos;
 }
@@ -73,15 +62,15 @@ TEST(HostileInputsCliTest, AHereDocumentProbeIsRefusedAndNothingRunsOnTheNode) {
       {"probe", {{"height", "/h"}, {"mode", "/m"}}}};
   std::string pb_path = sshd.temp().WriteFile("pb.json", pb.dump());
   std::string out;
-  EXPECT_EQ(Round2Run(sshd.temp(), {"validate", "-i", inv, "-p", pb_path}, &out), 2) << out;
+  EXPECT_EQ(ShardctlOutput(sshd.temp(), {"validate", "-i", inv, "-p", pb_path}, &out), 2) << out;
   EXPECT_TRUE(Round2Has(out, pb_path + ":/commands/probe: expected a command template")) << out;
   EXPECT_TRUE(Round2Has(out, "{{note}} at offset 27 is in a here-document body")) << out;
-  EXPECT_EQ(Round2Run(sshd.temp(), {"status", "-i", inv, "-p", pb_path}, &out), 2) << out;
+  EXPECT_EQ(ShardctlOutput(sshd.temp(), {"status", "-i", inv, "-p", pb_path}, &out), 2) << out;
   EXPECT_FALSE(std::filesystem::exists(marker)) << "the value ran as code on the node";
   // The same value as a plain word is only data: status runs, and still nothing is created.
   pb["commands"]["probe"] = "printf '%s\\n' {{note}} >/dev/null; echo '{\"h\":1,\"m\":\"Normal\"}'";
   sshd.temp().WriteFile("pb.json", pb.dump());
-  Round2Run(sshd.temp(), {"status", "-i", inv, "-p", pb_path}, &out);
+  ShardctlOutput(sshd.temp(), {"status", "-i", inv, "-p", pb_path}, &out);
   EXPECT_TRUE(Round2Has(out, "1/1")) << "status reached the node (1 of 1 up): " << out;
   EXPECT_FALSE(std::filesystem::exists(marker)) << out;
 }
@@ -116,21 +105,22 @@ TEST(HostileInputsCliTest, HostileValuesRoundTripToTheSameNodesOrExportRefuses) 
     std::string inv = dir.WriteFile("inv.json", Round2HostileInventory(newline).dump());
     std::string ini = dir.path() + "/hosts.ini", back = dir.path() + "/back.json";
     std::filesystem::remove(ini);
-    int rc = Round2Run(dir, {"inventory", "export", "-i", inv, "--ansible", "-o", ini}, &out);
+    int rc = ShardctlOutput(dir, {"inventory", "export", "-i", inv, "--ansible", "-o", ini}, &out);
     if (newline) {
       EXPECT_EQ(rc, 2) << out;
       EXPECT_TRUE(Round2Has(out, "var \"note\" holds a line break")) << out;
       EXPECT_FALSE(std::filesystem::exists(ini)) << "nothing written";
     } else {
       ASSERT_EQ(rc, 0) << out;
-      ASSERT_EQ(Round2Run(dir, {"inventory", "import", "--ansible", ini, "-o", back}, &out), 0)
+      ASSERT_EQ(ShardctlOutput(dir, {"inventory", "import", "--ansible", ini, "-o", back}, &out), 0)
           << out << ReadFile(ini);
       EXPECT_EQ(Round2Nodes(back), Round2Nodes(inv)) << ReadFile(ini);
     }
     std::string yml = dir.path() + "/hosts.yml";
-    ASSERT_EQ(Round2Run(dir, {"inventory", "export", "-i", inv, "--ansible", "-o", yml}, &out), 0)
+    ASSERT_EQ(ShardctlOutput(dir, {"inventory", "export", "-i", inv, "--ansible", "-o", yml}, &out),
+              0)
         << out;
-    ASSERT_EQ(Round2Run(dir, {"inventory", "import", "--ansible", yml, "-o", back}, &out), 0)
+    ASSERT_EQ(ShardctlOutput(dir, {"inventory", "import", "--ansible", yml, "-o", back}, &out), 0)
         << out << ReadFile(yml);
     EXPECT_EQ(Round2Nodes(back), Round2Nodes(inv)) << ReadFile(yml);
     EXPECT_EQ(Round2Nodes(back).size(), 4u) << "quorum 3, not 4";
@@ -158,7 +148,7 @@ TEST(HostileInputsCliTest, InputsThatUsedToHangAreUsageErrors) {
   std::string out;
   for (const auto& [name, text] : files) {
     std::string path = dir.WriteFile(name, text);
-    EXPECT_EQ(Round2Run(dir, {"inventory", "import", "--ansible", path}, &out, 30), 2)
+    EXPECT_EQ(ShardctlOutput(dir, {"inventory", "import", "--ansible", path}, &out, 30), 2)
         << name << ": " << out;
     EXPECT_TRUE(Round2Has(out, path + ":")) << out;
   }
@@ -172,8 +162,9 @@ TEST(HostileInputsCliTest, InputsThatUsedToHangAreUsageErrors) {
   }
   std::string inv = dir.WriteFile(
       "inv.json", R"({"shards": [{"id": 0, "nodes": [{"name": "a", "host": "127.0.0.1"}]}]})");
-  EXPECT_EQ(Round2Run(dir, {"exec", "-i", inv, "-F", dir.path() + "/cfg0", "--", "true"}, &out, 30),
-            2)
+  EXPECT_EQ(
+      ShardctlOutput(dir, {"exec", "-i", inv, "-F", dir.path() + "/cfg0", "--", "true"}, &out, 30),
+      2)
       << out;
   EXPECT_TRUE(Round2Has(out, "looked at by Include in all")) << out;
 }
@@ -191,32 +182,15 @@ TEST(HostileInputsCliTest, KeyFilesOnAFifoAreRefusedBeforeAnyConnection) {
     j["defaults"]["ssh"][flag] = fifo;
     std::string path = sshd.temp().WriteFile(std::string(flag) + ".json", j.dump());
     EXPECT_EQ(
-        Round2Run(sshd.temp(), {"exec", "-i", path, "--timeout", "2", "--", "true"}, &out, 30), 2)
+        ShardctlOutput(sshd.temp(), {"exec", "-i", path, "--timeout", "2", "--", "true"}, &out, 30),
+        2)
         << flag << ": " << out;
     EXPECT_TRUE(Round2Has(out, fifo + ": is a FIFO; expected a regular file")) << out;
   }
 }
 
-/// An inventory nobody listens for, with the sandbox playbook's vars: upgrade gets as far as
-/// fetching the artifact, which happens before anything is touched.
-std::string Round2UnreachableInventory(const TempDir& dir) {
-  json nodes = json::array();
-  for (int i = 0; i < 4; ++i) {
-    nodes.push_back({{"name", "s0-n" + std::to_string(i)},
-                     {"host", "127.0.0.1"},
-                     {"vars", {{"dir", "/nonexistent"}, {"rpc_port", 1}}}});
-  }
-  json inv = {{"network", "r2"},
-              {"defaults",
-               {{"ssh",
-                 {{"user", "root"},
-                  {"port", FreePort()},
-                  {"identity_file", dir.path() + "/id"},
-                  {"known_hosts", dir.path() + "/kh"}}}}},
-              {"shards", {{{"id", 0}, {"nodes", nodes}}}}};
-  return dir.WriteFile("inv.json", inv.dump());
-}
-
+// An inventory nobody listens for (support/shardctl_cli.h): upgrade gets as far as fetching the
+// artifact, which happens before anything is touched.
 std::vector<std::string> Round2Upgrade(const std::string& inv, const std::string& artifact,
                                        const TempDir& dir) {
   return {"upgrade",
@@ -247,7 +221,7 @@ TEST(HostileInputsCliTest, ATricklingDownloadEndsAtItsDeadlineAndOnTheFirstSigna
     ++requests;
     return httplib::Server::HandlerResponse::Unhandled;
   });
-  std::string inv = Round2UnreachableInventory(dir), out;
+  std::string inv = UnreachableInventory(dir, 4), out;
   std::vector<std::string> args = Round2Upgrade(inv, server.Url("/slow"), dir);
   ShardctlProcess p(args, dir.path() + "/out.txt");
   ASSERT_TRUE(WaitFor([&] { return requests.load() > 0; }, milliseconds(30000)));
@@ -256,7 +230,7 @@ TEST(HostileInputsCliTest, ATricklingDownloadEndsAtItsDeadlineAndOnTheFirstSigna
   EXPECT_TRUE(
       Round2Has(ReadFile(dir.path() + "/out.txt"), "interrupted before anything was touched"));
   args.insert(args.end(), {"--download-timeout", "1"});
-  EXPECT_EQ(Round2Run(dir, args, &out, 30), 2) << out;
+  EXPECT_EQ(ShardctlOutput(dir, args, &out, 30), 2) << out;
   EXPECT_TRUE(Round2Has(out, "did not finish within 1.0s")) << out;
   EXPECT_FALSE(std::filesystem::exists(dir.path() + "/state/runs")) << "nothing ran";
 }
@@ -265,25 +239,26 @@ TEST(HostileInputsCliTest, ArtifactsThatAreNotRegularFilesAreRefusedByName) {
   TempDir dir;
   std::string fifo = dir.path() + "/fifo";
   ASSERT_EQ(mkfifo(fifo.c_str(), 0600), 0);
-  std::string inv = Round2UnreachableInventory(dir), out;
+  std::string inv = UnreachableInventory(dir, 4), out;
   for (const auto& [path, kind] : std::vector<std::pair<std::string, std::string>>{
            {fifo, "a FIFO"}, {dir.path(), "a directory"}}) {
-    EXPECT_EQ(Round2Run(dir, Round2Upgrade(inv, path, dir), &out, 30), 2) << out;
+    EXPECT_EQ(ShardctlOutput(dir, Round2Upgrade(inv, path, dir), &out, 30), 2) << out;
     EXPECT_TRUE(Round2Has(out, path + ": is " + kind + "; expected a regular file")) << out;
   }
 }
 
 TEST(HostileInputsCliTest, BlankReasonsAreRefusedNamingTheFlag) {
   TempDir dir;
-  std::string inv = Round2UnreachableInventory(dir), out;
+  std::string inv = UnreachableInventory(dir, 4), out;
   std::string drill = SourceDir() + "/playbooks/drills/kill-minority.json";
   std::string pb = SourceDir() + "/playbooks/sandbox.json";
-  EXPECT_EQ(Round2Run(dir, {"drill", "-i", inv, "-p", pb, drill, "--production", " "}, &out), 2)
+  EXPECT_EQ(ShardctlOutput(dir, {"drill", "-i", inv, "-p", pb, drill, "--production", " "}, &out),
+            2)
       << out;
   EXPECT_TRUE(Round2Has(out, "shardctl: --production needs a non-empty value")) << out;
-  EXPECT_EQ(
-      Round2Run(dir, {"lock", "break", "-i", inv, "20990101T000000Z-000000", "--reason", ""}, &out),
-      2)
+  EXPECT_EQ(ShardctlOutput(
+                dir, {"lock", "break", "-i", inv, "20990101T000000Z-000000", "--reason", ""}, &out),
+            2)
       << out;
   EXPECT_TRUE(Round2Has(out, "shardctl: --reason needs a non-empty value")) << out;
 }
@@ -308,12 +283,12 @@ TEST(HostileInputsCliTest, AReportThatCannotBeWrittenIsAnErrorNotSilence) {
                                    "--report",
                                    "/dev/full"};
   TempDir dir;
-  EXPECT_EQ(Round2Run(dir, args, &out, 240), 3) << out;
+  EXPECT_EQ(ShardctlOutput(dir, args, &out, 240), 3) << out;
   EXPECT_TRUE(Round2Has(out, "the report was not written: /dev/full: cannot write: No space left"))
       << out;
   EXPECT_TRUE(sb.IsRunning("s0-n1"));
   args.back() = sb.dir() + "/report.md";
-  EXPECT_EQ(Round2Run(dir, args, &out, 240), 0) << out;
+  EXPECT_EQ(ShardctlOutput(dir, args, &out, 240), 0) << out;
   EXPECT_TRUE(Round2Has(ReadFile(sb.dir() + "/report.md"), "s0-n1"))
       << "a writable report is written";
 }

@@ -53,18 +53,26 @@ TEST(AnsibleHostileTest, HostRangesAreCountedBeforeTheyExpand) {
   for (int i = 0; i < 50; ++i) bomb += "x" + std::to_string(i) + "[0:100000]\n";
   auto tree = ParseAnsibleIni(bomb, "r.ini");
   ASSERT_FALSE(tree.ok());
-  EXPECT_NE(HostileError(tree).find("r.ini:2: more than 10000 hosts"), std::string::npos)
+  EXPECT_NE(HostileError(tree).find("r.ini:2: more than 2000 hosts"), std::string::npos)
       << HostileError(tree);
   auto big = ParseAnsibleIni("[shard0]\nn[1:40000]\n", "big.ini");
   ASSERT_FALSE(big.ok());
   EXPECT_NE(HostileError(big).find("hosts (ranges expanded) in all"), std::string::npos)
       << HostileError(big);
   // The cap itself imports: membership is checked per host, never by scanning the group.
-  auto cap = ParseAnsibleIni("[shard0]\nn[00001:10000]\n", "cap.ini");
+  auto cap = ParseAnsibleIni("[shard0]\nn[0001:2000]\n", "cap.ini");
   ASSERT_TRUE(cap.ok()) << HostileError(cap);
   auto imported = ImportAnsible(*cap, {}, "cap.ini");
   ASSERT_TRUE(imported.ok()) << imported.status().message();
-  EXPECT_EQ(imported->inventory["shards"][0]["nodes"].size(), 10000u);
+  EXPECT_EQ(imported->inventory["shards"][0]["nodes"].size(), 2000u);
+  // Host vars count per host, so a long var list times a range is capped too.
+  std::string wide = "[shard0]\nn[1:1000]";
+  for (int i = 0; i < 20; ++i) wide += " k" + std::to_string(i) + "=v";
+  auto entries = ParseAnsibleIni(wide + "\n", "w.ini");
+  ASSERT_FALSE(entries.ok());
+  EXPECT_NE(HostileError(entries).find("w.ini:2: more than 10000 hosts, vars and groups in all"),
+            std::string::npos)
+      << HostileError(entries);
 }
 
 TEST(AnsibleHostileTest, RepeatedHostsAndKeysAreErrorsNotMerges) {
