@@ -11,9 +11,10 @@
 
 namespace shardctl::testing {
 
-/// Runs shardctl with args, stdin from /dev/null and at most limit_s seconds (a hung run fails
-/// the test instead of blocking ctest). stdout goes to *out; stderr is appended to err_file so
-/// JSON lines on stdout stay whole. Returns the exit status.
+/// Runs shardctl with args, stdin from /dev/null and at most limit_s seconds, then SIGTERM and,
+/// 10 s later, SIGKILL (a hung run fails the test instead of blocking ctest, even one that ignores
+/// SIGTERM: exit 124, or 137). stdout goes to *out; stderr is appended to err_file so JSON lines
+/// on stdout stay whole. Returns the exit status.
 int Shardctl(const std::vector<std::string>& args, const std::string& err_file, std::string* out,
              int limit_s = 240);
 
