@@ -269,10 +269,13 @@ size_t Lexer::Param(size_t i) {
 
 /// Inside $(( )), (( )) or $[ ].
 size_t Lexer::Arith(size_t i) {
-  FrameState& f = frames_.back();
   char c = t_[i];
   if (c == '$') return Dollar(i);
-  if (c == '`') Push(Frame::kBackquote);
+  if (c == '`') {
+    Push(Frame::kBackquote);
+    return i + 1;
+  }
+  FrameState& f = frames_.back();  // taken after any Push: a Push may move the frames
   char open = f.kind == Frame::kArith ? '(' : '[';
   char close = f.kind == Frame::kArith ? ')' : ']';
   if (c == open) ++f.depth;

@@ -107,6 +107,16 @@ TEST(TemplateTest, PlaceholdersAreRefusedAnywhereButAPlainWord) {
   }
 }
 
+// Found by fuzz_template: a backquote inside arithmetic opened a frame while the lexer still
+// held a reference to the arithmetic one (a use after free under ASan).
+TEST(TemplateTest, ABackquoteInsideArithmeticIsReadSafely) {
+  EXPECT_TRUE(TemplateVars("tl$((\x1a`").ok());
+  auto r = TemplateVars("echo $(( `echo {{v}}` + 1 ))");
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.status().message().find("inside backquotes"), std::string::npos)
+      << r.status().message();
+}
+
 // The case of issue 20: quoting means nothing inside an unquoted here-document body, so the
 // value would run as code; the template never renders.
 TEST(TemplateTest, AHereDocumentValueNeverRenders) {
