@@ -18,11 +18,10 @@ using nlohmann::json;
 
 int Shardctl(const std::vector<std::string>& args, const std::string& err_file, std::string* out,
              int limit_s) {
-  std::vector<std::string> argv = {
-      "sh", "-c",
-      "exec timeout -k 10 " + std::to_string(limit_s) + " \"$0\" \"$@\" </dev/null 2>>'" +
-          err_file + "'",
-      ShardctlBin()};
+  std::vector<std::string> argv = {"sh", "-c",
+                                   "exec timeout -k 10 " + std::to_string(limit_s) +
+                                       " \"$0\" \"$@\" </dev/null 2>>'" + err_file + "'",
+                                   ShardctlBin()};
   argv.insert(argv.end(), args.begin(), args.end());
   return RunCommand(argv, out);
 }
