@@ -12,6 +12,7 @@
 #include "cli/command.h"
 #include "cli/flag_checks.h"
 #include "model/json_text.h"
+#include "model/key_files.h"
 #include "model/ssh_resolve.h"
 #include "run/renderers.h"
 
@@ -208,7 +209,7 @@ Result<Inventory> LoadInventoryOrReport(const CommonOptions& o) {
       for (Node& n : s.nodes) n.ssh.known_hosts = ExpandHome(o.known_hosts);
     }
   }
-  if (Status st = CheckSshFiles(*inv); !st.ok()) {
+  if (Status st = CheckKeyFiles(*inv); !st.ok()) {
     PrintError(st);
     return st;
   }

@@ -7,7 +7,6 @@
 #include <optional>
 #include <vector>
 
-#include "base/read_file.h"
 #include "model/ssh_config.h"
 
 namespace shardctl {
@@ -107,31 +106,6 @@ Status ResolveSsh(Inventory* inv, const std::string& config_override,
   }
   for (Shard& s : inv->shards) {
     for (Node& n : s.nodes) SHARDCTL_RETURN_IF_ERROR(ResolveNode(&n, c, inv->path));
-  }
-  return Status::Ok();
-}
-
-namespace {
-
-Status CheckTargetFiles(const SshTarget& t, const std::string& who) {
-  if (!t.identity_file.empty()) {
-    Status st = CheckRegularFile(t.identity_file, kMaxKeyFileBytes);
-    if (!st.ok()) return st.Annotate(who + ": identity file ");
-  }
-  if (!t.known_hosts.empty()) {
-    Status st = CheckRegularFile(t.known_hosts, kMaxKeyFileBytes);
-    if (!st.ok()) return st.Annotate(who + ": known_hosts ");
-  }
-  return Status::Ok();
-}
-
-}  // namespace
-
-Status CheckSshFiles(const Inventory& inv) {
-  for (const Node* n : inv.AllNodes()) {
-    std::string who = inv.path + ": node \"" + n->name + "\"";
-    SHARDCTL_RETURN_IF_ERROR(CheckTargetFiles(n->ssh, who));
-    if (n->ssh.via) SHARDCTL_RETURN_IF_ERROR(CheckTargetFiles(*n->ssh.via, who + " jump host"));
   }
   return Status::Ok();
 }

@@ -24,10 +24,4 @@ namespace shardctl {
 Status ResolveSsh(Inventory* inv, const std::string& config_override,
                   std::vector<std::string>* warnings = nullptr);
 
-/// The key files every node (and jump host) uses are read by the rule of base/read_file.h:
-/// each identity file and known_hosts is a regular file of at most kMaxKeyFileBytes, or absent
-/// (the connection says so). A FIFO, device or directory there is an error naming the node and
-/// the file, before anything connects.
-Status CheckSshFiles(const Inventory& inv);
-
 }  // namespace shardctl

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "model/inventory.h"
+#include "model/key_files.h"
 #include "model/ssh_resolve.h"
 #include "support/test_util.h"
 
@@ -263,7 +264,7 @@ TEST(SshResolveHostileTest, KeyFilesThatAreNotRegularFilesAreRefusedBeforeConnec
   for (const char* field : {"identity_file", "known_hosts"}) {
     auto inv = ParseInventory(Inv({{field, fifo}}, {{"name", "v1"}, {"host", "v1"}}), "i.json");
     ASSERT_TRUE(inv.ok()) << inv.status().message();
-    Status st = CheckSshFiles(*inv);
+    Status st = CheckKeyFiles(*inv);
     ASSERT_FALSE(st.ok()) << field;
     EXPECT_NE(st.message().find("i.json: node \"v1\": "), std::string::npos) << st.message();
     EXPECT_NE(st.message().find(fifo + ": is a FIFO; expected a regular file"), std::string::npos)
@@ -272,7 +273,14 @@ TEST(SshResolveHostileTest, KeyFilesThatAreNotRegularFilesAreRefusedBeforeConnec
   auto missing = ParseInventory(
       Inv({{"identity_file", dir.path() + "/none"}}, {{"name", "v1"}, {"host", "v1"}}), "i.json");
   ASSERT_TRUE(missing.ok());
-  EXPECT_TRUE(CheckSshFiles(*missing).ok()) << "a missing key is the connection's to report";
+  EXPECT_TRUE(CheckKeyFiles(*missing).ok()) << "a missing key is the connection's to report";
+  json etcd = Inv(json::object(), {{"name", "v1"}, {"host", "v1"}});
+  etcd["lock"] = {{"etcd", {{"endpoints", {"https://127.0.0.1:1"}}, {"ca", fifo}}}};
+  auto tls = ParseInventory(etcd, "e.json");
+  ASSERT_TRUE(tls.ok()) << tls.status().message();
+  Status ca = CheckKeyFiles(*tls);
+  EXPECT_NE(ca.message().find("e.json: lock.etcd.ca " + fifo + ": is a FIFO"), std::string::npos)
+      << ca.message();
 }
 
 }  // namespace
