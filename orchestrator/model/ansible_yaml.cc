@@ -147,7 +147,25 @@ void EmitVars(YAML::Emitter& out, const AnsibleVars& vars) {
   out << YAML::EndMap;
 }
 
-void EmitGroup(YAML::Emitter& out, const AnsibleTree& t, const std::string& name, int depth) {
+/// Groups no other group names as a child: they hang below "all".
+std::vector<std::string> TopLevelGroups(const AnsibleTree& t) {
+  std::set<std::string> nested;
+  for (const auto& [name, g] : t.groups) nested.insert(g.children.begin(), g.children.end());
+  std::vector<std::string> out;
+  for (const auto& [name, g] : t.groups) {
+    if (name != "all" && nested.count(name) == 0) out.push_back(name);
+  }
+  return out;
+}
+
+/// A group listed under several parents is written in full once; later mentions name it with
+/// no body (Ansible merges them), so the text grows with the groups, not with the paths to them.
+void EmitGroup(YAML::Emitter& out, const AnsibleTree& t, const std::string& name,
+               std::set<std::string>* emitted, int depth) {
+  if (!emitted->insert(name).second) {
+    out << YAML::Null;
+    return;
+  }
   const AnsibleGroup& g = t.groups.at(name);
   out << YAML::BeginMap;
   if (!g.vars.empty()) {
@@ -164,20 +182,13 @@ void EmitGroup(YAML::Emitter& out, const AnsibleTree& t, const std::string& name
   }
   std::vector<std::string> children = g.children;
   if (name == "all") {
-    for (const auto& [other, unused] : t.groups) {
-      bool nested = false;
-      for (const auto& [p, pg] : t.groups) {
-        nested =
-            nested || std::find(pg.children.begin(), pg.children.end(), other) != pg.children.end();
-      }
-      if (other != "all" && !nested) children.push_back(other);
-    }
+    for (const std::string& top : TopLevelGroups(t)) children.push_back(top);
   }
   if (!children.empty() && depth < 64) {
     out << YAML::Key << "children" << YAML::Value << YAML::BeginMap;
     for (const std::string& c : children) {
       out << YAML::Key << c << YAML::Value;
-      EmitGroup(out, t, c, depth + 1);
+      EmitGroup(out, t, c, emitted, depth + 1);
     }
     out << YAML::EndMap;
   }
@@ -189,7 +200,8 @@ void EmitGroup(YAML::Emitter& out, const AnsibleTree& t, const std::string& name
 std::string EmitAnsibleYaml(const AnsibleTree& t) {
   YAML::Emitter out;
   out << YAML::BeginMap << YAML::Key << "all" << YAML::Value;
-  EmitGroup(out, t, "all", 0);
+  std::set<std::string> emitted;
+  EmitGroup(out, t, "all", &emitted, 0);
   out << YAML::EndMap;
   return std::string(out.c_str()) + "\n";
 }

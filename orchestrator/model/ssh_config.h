@@ -45,13 +45,15 @@ std::string ExpandSshPath(const std::string& value, const SshTokens& t);
 /// (globs, relative to ~/.ssh), `Match all`; other Match blocks never match (`Match exec` is
 /// never run, with a warning). Keywords outside the subset above (StrictHostKeyChecking among
 /// them: host keys are always checked) are ignored. A file and its Includes are read by the
-/// rule of base/read_file.h: regular files only, and at most kMaxInputFileBytes and
+/// rule of base/read_file.h: regular files only, and at most kMaxIncludeBytes and
 /// kMaxIncludeEntries in all, however the Includes nest or repeat.
 class SshConfig {
  public:
   /// Directories, directory entries and files Include may look at while expanding globs, in
   /// all (a config.d/ of a few dozen files needs a few dozen).
   static constexpr size_t kMaxIncludeEntries = 1000;
+  /// Bytes a config and its Includes may hold in all (real ones hold a few KB).
+  static constexpr size_t kMaxIncludeBytes = size_t{1} << 20;
 
   /// Reads path. Errors name the file and line (kInvalid) or say it is unreadable (kNotFound).
   static Result<SshConfig> Load(const std::string& path);
@@ -82,7 +84,7 @@ class SshConfig {
 
   std::vector<Block> blocks_;
   std::vector<std::string> warnings_;
-  WorkBudget bytes_{kMaxInputFileBytes, "bytes of ssh_config (an Include counts each time)"};
+  WorkBudget bytes_{kMaxIncludeBytes, "bytes of ssh_config (an Include counts each time)"};
   WorkBudget entries_{kMaxIncludeEntries, "files and directory entries looked at by Include"};
 };
 

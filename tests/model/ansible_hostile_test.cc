@@ -184,6 +184,26 @@ TEST(AnsibleHostileTest, BadShardNumbersAndHostsSayWhatIsWrong) {
   EXPECT_TRUE(ImportAnsible(*v6, {}, "v6.ini").ok());
 }
 
+// Found by fuzz_ansible: groups that share children (diamonds, 24 deep: 2^24 paths) were
+// written out once per path (48 s and 2 GB for a 2 KB file). Each group is written once now.
+TEST(AnsibleHostileTest, YamlExportWritesEachGroupOnceHoweverManyPathsLeadToIt) {
+  std::string ini = "[shard0]\nh1\n";
+  for (int i = 0; i < 24; ++i) {
+    for (const char* side : {"a", "b"}) {
+      ini += "[" + std::string(side) + std::to_string(i) + ":children]\na" + std::to_string(i + 1) +
+             "\nb" + std::to_string(i + 1) + "\n";
+    }
+  }
+  ini += "[a24:children]\nshard0\n[b24:children]\nshard0\n";
+  auto tree = ParseAnsibleIni(ini, "d.ini");
+  ASSERT_TRUE(tree.ok()) << HostileError(tree);
+  std::string yaml = EmitAnsibleYaml(*tree);
+  EXPECT_LT(yaml.size(), 10000u) << "linear in the groups";
+  auto back = ParseAnsibleYaml(yaml, "d.yml");
+  ASSERT_TRUE(back.ok()) << HostileError(back) << yaml;
+  EXPECT_EQ(back->GroupsOf("h1"), tree->GroupsOf("h1"));
+}
+
 /// A shardctl inventory whose vars hold what an attacker would put there.
 Inventory HostileInventory() {
   json vars = {{"note", "x\n[shard0]\nevil.example.com"},

@@ -177,6 +177,14 @@ TEST(SshConfigHostileTest, IncludeFanOutStopsAtTheTotalCap) {
   EXPECT_NE(cfg.status().message().find("files and directory entries looked at by Include in all"),
             std::string::npos)
       << cfg.status().message();
+  // Found by fuzz_ssh_config: a glob over a big home read megabytes of files that are not
+  // ssh_config; a config and its Includes hold at most 1 MiB in all.
+  std::string big = dir.WriteFile("big", std::string(600 << 10, '#') + "\n");
+  auto bytes = SshConfig::Parse("Include " + big + "\nInclude " + big + "\n", "b");
+  ASSERT_FALSE(bytes.ok());
+  EXPECT_NE(bytes.status().message().find("b:2: Include: more than 1048576 bytes of ssh_config"),
+            std::string::npos)
+      << bytes.status().message();
   auto glob = SshConfig::Parse("Include /*/*/*/*/*/*\n", "g");
   ASSERT_FALSE(glob.ok()) << "a glob over the whole disk stops at the cap";
   EXPECT_NE(glob.status().message().find("g:1: Include: more than"), std::string::npos)
