@@ -47,17 +47,6 @@ extern "C" void OnSignal(int sig) {
 
 }  // namespace
 
-void CancelToken::Cancel(const std::string& why) {
-  std::lock_guard<std::mutex> lock(mu_);
-  if (cancelled_.exchange(true)) return;
-  reason_ = why;
-}
-
-std::string CancelToken::reason() const {
-  std::lock_guard<std::mutex> lock(mu_);
-  return reason_;
-}
-
 void InstallSignalCancel(CancelToken* token) {
   g_token = token;
   struct sigaction sa = {};

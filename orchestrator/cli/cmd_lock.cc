@@ -5,8 +5,11 @@
 
 #include "base/signal_rule.h"
 #include "cli/command.h"
-#include "cli/common.h"
+#include "cli/command_line.h"
 #include "cli/flag_checks.h"
+#include "cli/load.h"
+#include "cli/output.h"
+#include "cli/transport_factory.h"
 #include "lock/lease_holder.h"
 #include "lock/lock_status.h"
 #include "run/journal.h"
@@ -50,9 +53,8 @@ int ShowStatus(const CommonOptions& o, const Inventory& inv, const Playbook* pb)
 int Break(const CommonOptions& o, const Inventory& inv, const Playbook* pb,
           const std::string& run_id, const std::string& reason) {
   RealClock clock;
-  std::string state_dir = o.state_dir.empty() ? DefaultStateDir() : o.state_dir;
   MarkTouching();  // the journal is written from here on
-  auto journal = Journal::Open(state_dir, NewRunId(clock.UnixMillis()), clock);
+  auto journal = Journal::Open(o.state_dir, NewRunId(clock.UnixMillis()), clock);
   if (!journal.ok()) {
     PrintError(journal.status());
     return kExitInternal;

@@ -5,6 +5,8 @@
 
 #include "base/shell_quote.h"
 #include "cli/command.h"
+#include "cli/command_line.h"
+#include "cli/output.h"
 #include "cli/pipeline.h"
 #include "cli/recover_command.h"
 #include "ops/recover/recover.h"

@@ -2,19 +2,16 @@
 #include <iostream>
 
 #include "cli/command.h"
-#include "cli/common.h"
-#include "cli/rolling_command.h"
-#include "cli/run_journal.h"
+#include "cli/earlier_run.h"
+#include "cli/output.h"
 #include "cli/upgrade_command.h"
-#include "run/journal.h"
 
 namespace shardctl::cli {
 namespace {
 
 int RunResume(const std::vector<std::string>& args) {
   CommonOptions o;
-  RollingRequest r;
-  r.command = "resume";
+  WaveRequest r;
   std::string run_id;
   HelpText help{
       "shardctl resume [RUN_ID] [--state-dir DIR] [--yes]",
@@ -32,40 +29,26 @@ int RunResume(const std::vector<std::string>& args) {
   if (!ParseRunCommand(args, "the run to continue (default: the newest unfinished one)", help, &o,
                        &r, &run_id, &code))
     return code;
-  std::string state_dir = o.state_dir.empty() ? DefaultStateDir() : o.state_dir;
-  auto run = LoadRollingRun(state_dir, run_id, /*finished_too=*/false);
-  if (!run.ok()) {
-    PrintError(run.status());
-    return ExitCodeFor(run.status());
+  if (!PlanFromEarlierRun(run_id, /*unfinished_only=*/true, &PlanResume, &o, &r, &code))
+    return code;
+  std::cerr << "shardctl: resuming " << r.plan.resume_run_id << ": " << r.plan.leave.size()
+            << " node(s) already handled, " << r.plan.in_flight.size()
+            << " interrupted mid-action\n";
+  switch (r.plan.header.command) {
+    case OperationKind::kUpgrade:
+      // The release is fetched and checked again, and staged again where it is not staged.
+      return RunUpgradeCommand(o, r, UpgradeFlags{});
+    case OperationKind::kRollback:
+      return RunRollbackCommand(o, r);
+    case OperationKind::kRollingRestart:
+      return RunRollingCommand(o, r);
+    case OperationKind::kRecover:
+    case OperationKind::kDrill:
+      break;  // their journals have no header: FindRun never returns one
   }
-  if (run->finished) {
-    PrintError("run " + run->run_id + " finished; nothing to resume. To redo its failed and " +
-               "skipped nodes: shardctl retry " + run->run_id);
-    return kExitUsage;
-  }
-  ApplyHeader(*run->header, &o);
-  o.state_dir = state_dir;
-  r.resume_run_id = run->run_id;
-  r.only = run->header->only;
-  r.retry_of = run->header->retry_of;
-  for (const auto& [name, h] : run->nodes) {
-    if (h.progress == NodeProgress::kInFlight) {
-      r.in_flight[name] = h;
-    } else if (h.progress != NodeProgress::kNotStarted) {
-      r.leave.insert(name);
-    }
-  }
-  std::cerr << "shardctl: resuming " << run->run_id << ": " << r.leave.size()
-            << " node(s) already handled, " << r.in_flight.size() << " interrupted mid-restart\n";
-  if (run->header->command == "rollback") {
-    auto of = run->header->params.find("rollback_of");
-    return RunRollbackCommand(o, r, of == run->header->params.end() ? "" : of->second);
-  }
-  if (run->header->command != "upgrade") return RunRolling(o, r);
-  UpgradeFlags f;  // the release is fetched and checked again, and staged again where needed
-  ApplyUpgradeParams(run->header->params, &f);
-  for (const std::string& name : run->NodesIn(NodeProgress::kDone)) f.upgraded_before.insert(name);
-  return RunUpgradeCommand(o, r, f);
+  PrintError("run " + r.plan.resume_run_id + " is a " + OperationName(r.plan.header.command) +
+             ", which resume cannot continue");
+  return kExitUsage;
 }
 
 RegisterCommand register_resume({"resume",

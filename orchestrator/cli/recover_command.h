@@ -1,7 +1,7 @@
 // recover through the mutating-command pipeline; `plan` is its dry run.
 #pragma once
 
-#include "cli/common.h"
+#include "cli/options.h"
 
 namespace shardctl::cli {
 

@@ -1,5 +1,6 @@
+#include "cli/transport_factory.h"
+
 #include "base/signal_rule.h"
-#include "cli/common.h"
 #include "transport/ssh_transport.h"
 
 namespace shardctl::cli {

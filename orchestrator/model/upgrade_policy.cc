@@ -135,10 +135,11 @@ Result<std::string> RenderUpgradeCommand(const Playbook& pb, CommandId id, const
 
 Status CheckUpgradeAgainst(const Playbook& pb, const Inventory& inv) {
   for (CommandId id : UpgradeCommandIds()) {
-    if (pb.commands.Get(id).empty()) {
+    if (!pb.Provides(id)) {
       return Status::Invalid(pb.path + ":/commands/" + CommandKey(id) +
                              ": expected a command template (upgrade needs stage, swap, "
-                             "rollback and version), found nothing");
+                             "rollback and version, or probe.http with "
+                             "upgrade.version_pointer in place of version), found nothing");
     }
   }
   if (!pb.upgrade.present) {
@@ -147,8 +148,10 @@ Status CheckUpgradeAgainst(const Playbook& pb, const Inventory& inv) {
                            "soak_s, soak_blocks), found nothing");
   }
   UpgradeRunVars sample{std::string(64, '0'), "v0", "run-id"};
+  std::vector<CommandId> ids = UpgradeCommandIds();
+  if (!pb.commands.verify_staged.empty()) ids.push_back(CommandId::kVerifyStaged);
   for (const Node* node : inv.AllNodes()) {
-    for (CommandId id : UpgradeCommandIds()) {
+    for (CommandId id : ids) {
       auto rendered = RenderUpgradeCommand(pb, id, *node, sample);
       if (!rendered.ok()) return rendered.status();
     }

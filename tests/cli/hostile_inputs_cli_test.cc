@@ -265,20 +265,21 @@ TEST(HostileInputsCliTest, BlankReasonsAreRefusedNamingTheFlag) {
 
 // --report /dev/full exited 0 with the report lost: a run that succeeded but could not write its
 // report exits 3 and says so.
-TEST(HostileInputsCliTest, AReportThatCannotBeWrittenIsAnErrorNotSilence) {
-  Sandbox sb;
-  std::string err, out;
-  ASSERT_TRUE(sb.Up({}, &err)) << err;
+class HostileInputsSandboxTest : public SandboxTest {};
+
+TEST_F(HostileInputsSandboxTest, AReportThatCannotBeWrittenIsAnErrorNotSilence) {
+  ASSERT_NO_FATAL_FAILURE(Up({}));
+  std::string out;
   std::vector<std::string> args = {"rolling-restart",
                                    "-i",
-                                   sb.inventory_path(),
+                                   sb_.inventory_path(),
                                    "-p",
                                    SourceDir() + "/playbooks/sandbox.json",
                                    "--node",
                                    "s0-n1",
                                    "--yes",
                                    "--state-dir",
-                                   sb.dir() + "/state",
+                                   sb_.dir() + "/state",
                                    "--plain",
                                    "--report",
                                    "/dev/full"};
@@ -286,10 +287,10 @@ TEST(HostileInputsCliTest, AReportThatCannotBeWrittenIsAnErrorNotSilence) {
   EXPECT_EQ(ShardctlOutput(dir, args, &out, 240), 3) << out;
   EXPECT_TRUE(Round2Has(out, "the report was not written: /dev/full: cannot write: No space left"))
       << out;
-  EXPECT_TRUE(sb.IsRunning("s0-n1"));
-  args.back() = sb.dir() + "/report.md";
+  EXPECT_TRUE(sb_.IsRunning("s0-n1"));
+  args.back() = sb_.dir() + "/report.md";
   EXPECT_EQ(ShardctlOutput(dir, args, &out, 240), 0) << out;
-  EXPECT_TRUE(Round2Has(ReadFile(sb.dir() + "/report.md"), "s0-n1"))
+  EXPECT_TRUE(Round2Has(ReadFile(sb_.dir() + "/report.md"), "s0-n1"))
       << "a writable report is written";
 }
 

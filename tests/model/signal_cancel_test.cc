@@ -31,18 +31,6 @@ TEST(SignalCancelTest, BeforeAnythingIsTouchedTheFirstSignalExitsAtOnce) {
       ::testing::ExitedWithCode(128 + SIGTERM), "interrupted before anything was touched");
 }
 
-TEST(SignalCancelTest, ALostLeaseSaysWhyTheOperatorsSignalDoesNot) {
-  CancelToken lease;
-  lease.Cancel("the run's lease was lost");
-  lease.Cancel("second reason");
-  EXPECT_TRUE(lease.cancelled());
-  EXPECT_EQ(lease.reason(), "the run's lease was lost");
-  CancelToken operator_first;
-  operator_first.Cancel();
-  operator_first.Cancel("the run's lease was lost");
-  EXPECT_EQ(operator_first.reason(), "") << "the operator's stop came first";
-}
-
 TEST(SignalCancelTest, ASecondSignalExitsAtOnceWhenNothingIsHeld) {
   EXPECT_EXIT(
       {

@@ -36,8 +36,9 @@ class DrillEndCheckTest : public testing::FakeRunTest {
     targets_ = ResolveTargets(spec_, pb_, inv_, {}, 1).value();
     BlastCheck blast = CheckBlastRadius(spec_, targets_, inv_, pb_.quorum);
     RunContext ctx = Context();
-    DrillRun run(ctx, DrillSetup{spec_, targets_, blast, dir_.path(), "", nullptr});
-    return run.Run();
+    auto report = RunDrill(ctx, DrillSetup{spec_, targets_, blast, dir_.path(), "", nullptr});
+    EXPECT_TRUE(report.ok()) << report.status().message();
+    return report.ok() ? *report : DrillReport{};
   }
 
   DrillSpec spec_;
@@ -47,7 +48,7 @@ class DrillEndCheckTest : public testing::FakeRunTest {
 TEST_F(DrillEndCheckTest, ARollbackThatLeavesANodeDownFailsTheDrillNamingIt) {
   DrillReport r = RunKillDrill("db-height");  // "undoes" without starting the node
   EXPECT_EQ(r.hypothesis_after, true) << "3 of 4 up: the gate alone would pass";
-  EXPECT_EQ(r.outcome, "nodes-left-down");
+  EXPECT_EQ(r.outcome, DrillOutcome::kNodesLeftDown);
   ASSERT_EQ(r.left_down.size(), 1u);
   EXPECT_EQ(r.left_down[0], "s0-1 (stopped)");
   EXPECT_NE(RenderDrillSummary(r).find("touched and not running at the end: s0-1 (stopped)"),
@@ -58,7 +59,7 @@ TEST_F(DrillEndCheckTest, ARollbackThatLeavesANodeDownFailsTheDrillNamingIt) {
 
 TEST_F(DrillEndCheckTest, AnUndoThatStartsTheNodeLetsTheDrillPass) {
   DrillReport r = RunKillDrill("start");
-  EXPECT_EQ(r.outcome, "passed");
+  EXPECT_EQ(r.outcome, DrillOutcome::kPassed);
   EXPECT_TRUE(r.left_down.empty());
   EXPECT_TRUE(net_->node("s0-1").running);
 }

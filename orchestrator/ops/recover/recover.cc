@@ -10,18 +10,23 @@ class RecoverOperation : public Operation {
  public:
   explicit RecoverOperation(bool force) : force_(force) {}
 
-  std::string Command() const override { return "recover"; }
+  OperationKind Kind() const override { return OperationKind::kRecover; }
   std::string Describe(const std::vector<int>& shards) const override {
     return "recover " + std::to_string(shards.size()) + " shard(s)" + (force_ ? ", --force" : "");
   }
-  void Prepare(const std::vector<int>& shards) override { shards_.resize(shards.size()); }
-  void RunShard(RunContext& ctx, const Shard& shard, size_t slot) override {
-    shards_[slot] = ShardRecovery(ctx, shard, force_).Run();
-  }
-  void SkipShard(RunContext&, const Shard& shard, size_t slot, const std::string& why) override {
-    shards_[slot].shard = shard.id;
-    shards_[slot].verdict = Phase::kCancelled;
-    shards_[slot].reason = "not started: " + why + "; nothing was touched";
+  /// A halted shard gains nothing by waiting for another one's recovery.
+  int ParallelShards(const Playbook& pb) const override { return pb.recover_parallel_shards; }
+  std::vector<OperationPhase> Phases(const std::vector<int>& shards) override {
+    shards_.resize(shards.size());
+    return {OperationPhase::ForEachShard(
+        [this](RunContext& ctx, const Shard& shard, size_t slot) {
+          shards_[slot] = ShardRecovery(ctx, shard, force_).Run();
+        },
+        [this](const Shard& shard, size_t slot, const std::string& why) {
+          shards_[slot].shard = shard.id;
+          shards_[slot].verdict = Phase::kCancelled;
+          shards_[slot].reason = "not started: " + why + "; nothing was touched";
+        })};
   }
   bool Succeeded() const override {
     for (const ShardReport& s : shards_) {
