@@ -22,18 +22,6 @@ using std::chrono::milliseconds;
 
 std::string HardeningPlaybook() { return SourceDir() + "/playbooks/sandbox.json"; }
 
-std::string OneNodeInventory(const LocalSshd& sshd) {
-  json inv = {{"network", "hardening"},
-              {"defaults",
-               {{"ssh",
-                 {{"user", "root"},
-                  {"port", sshd.port()},
-                  {"identity_file", sshd.identity_file()},
-                  {"known_hosts", sshd.known_hosts()}}}}},
-              {"shards", {{{"id", 0}, {"nodes", {{{"name", "s0-n0"}, {"host", "127.0.0.1"}}}}}}}};
-  return sshd.temp().WriteFile("inv.json", inv.dump());
-}
-
 TEST(HardeningCliTest, BadFilesAreErrorsNotCrashes) {
   TempDir dir;
   std::string out;
@@ -138,7 +126,7 @@ TEST(HardeningCliTest, StatusWatchExits130OnCtrlC) {
 TEST(HardeningCliTest, NodeOutputCannotBreakJsonOrDriveTheTerminal) {
   LocalSshd sshd;
   ASSERT_TRUE(sshd.ok()) << sshd.error();
-  std::string inv = OneNodeInventory(sshd), out;
+  std::string inv = SshdInventory(sshd), out;
   ASSERT_EQ(ShardctlOutput(sshd.temp(),
                            {"exec", "-i", inv, "-o", "json", "--",
                             "printf '\\377\\033[2J'; printf '\\351' >&2"},
@@ -162,7 +150,7 @@ TEST(HardeningCliTest, NodeOutputCannotBreakJsonOrDriveTheTerminal) {
 TEST(HardeningCliTest, ACommandWhoseClientDiesIsKilledOnTheNode) {
   LocalSshd sshd;
   ASSERT_TRUE(sshd.ok()) << sshd.error();
-  std::string inv = OneNodeInventory(sshd);
+  std::string inv = SshdInventory(sshd);
   const std::string marker = "sleep 1002." + std::to_string(getpid());  // unique to this test
   ShardctlProcess p({"exec", "-i", inv, "--timeout", "600", "--", marker},
                     sshd.temp().path() + "/out.txt");

@@ -29,21 +29,6 @@ bool Round2Has(const std::string& text, const std::string& part) {
   return text.find(part) != std::string::npos;
 }
 
-/// One node on the private sshd, with `vars`.
-std::string Round2SshdInventory(const LocalSshd& sshd, const json& vars) {
-  json inv = {
-      {"network", "round2"},
-      {"defaults",
-       {{"ssh",
-         {{"user", "root"},
-          {"port", sshd.port()},
-          {"identity_file", sshd.identity_file()},
-          {"known_hosts", sshd.known_hosts()}}}}},
-      {"shards",
-       {{{"id", 0}, {"nodes", {{{"name", "s0-n0"}, {"host", "127.0.0.1"}, {"vars", vars}}}}}}}};
-  return sshd.temp().WriteFile("inv.json", inv.dump());
-}
-
 // The case of the issue: quoting means nothing in an unquoted here-doc body, so the node var ran
 // on the node during a read-only status. Now validate refuses the playbook (exit 2, naming the
 // JSON pointer) and status never connects.
@@ -51,7 +36,7 @@ TEST(HostileInputsCliTest, AHereDocumentProbeIsRefusedAndNothingRunsOnTheNode) {
   LocalSshd sshd;
   ASSERT_TRUE(sshd.ok()) << sshd.error();
   const std::string marker = sshd.temp().path() + "/PWN";
-  std::string inv = Round2SshdInventory(sshd, {{"note", "$(touch " + marker + ")"}});
+  std::string inv = SshdInventory(sshd, {{"note", "$(touch " + marker + ")"}});
   json pb = {
       {"name", "heredoc"},
       {"commands",
@@ -175,7 +160,7 @@ TEST(HostileInputsCliTest, KeyFilesOnAFifoAreRefusedBeforeAnyConnection) {
   ASSERT_TRUE(sshd.ok()) << sshd.error();
   std::string fifo = sshd.temp().path() + "/fifo";
   ASSERT_EQ(mkfifo(fifo.c_str(), 0600), 0);
-  std::string inv = Round2SshdInventory(sshd, json::object());
+  std::string inv = SshdInventory(sshd, json::object());
   std::string out;
   for (const char* flag : {"identity_file", "known_hosts"}) {
     json j = json::parse(ReadFile(inv));

@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <sstream>
 
+#include "support/sshd_fixture.h"
 #include "support/test_util.h"
 
 namespace shardctl::testing {
@@ -51,6 +52,20 @@ std::string UnreachableInventory(const TempDir& dir, int nodes) {
                   {"known_hosts", dir.path() + "/kh"}}}}},
               {"shards", {{{"id", 0}, {"nodes", list}}}}};
   return dir.WriteFile("inv.json", inv.dump());
+}
+
+std::string SshdInventory(const LocalSshd& sshd, const json& vars) {
+  json node = {{"name", "s0-n0"}, {"host", "127.0.0.1"}};
+  if (!vars.empty()) node["vars"] = vars;
+  json inv = {{"network", "sshd"},
+              {"defaults",
+               {{"ssh",
+                 {{"user", "root"},
+                  {"port", sshd.port()},
+                  {"identity_file", sshd.identity_file()},
+                  {"known_hosts", sshd.known_hosts()}}}}},
+              {"shards", {{{"id", 0}, {"nodes", {node}}}}}};
+  return sshd.temp().WriteFile("inv.json", inv.dump());
 }
 
 std::vector<json> JsonLines(const std::string& text) {

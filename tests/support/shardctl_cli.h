@@ -27,6 +27,12 @@ int ShardctlOutput(const TempDir& dir, const std::vector<std::string>& args, std
 /// Written to dir/inv.json; returns its path.
 std::string UnreachableInventory(const TempDir& dir, int nodes = 2);
 
+class LocalSshd;
+/// An inventory of one node, s0-n0 on sshd (its port, key and known_hosts), with vars when not
+/// empty. Written to sshd's temp dir as inv.json; returns its path.
+std::string SshdInventory(const LocalSshd& sshd,
+                          const nlohmann::json& vars = nlohmann::json::object());
+
 /// The JSON objects of a JSON-lines text; other lines are skipped.
 std::vector<nlohmann::json> JsonLines(const std::string& text);
 
