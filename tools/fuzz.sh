@@ -7,12 +7,18 @@
 #
 # It runs the suite's own fuzz tests (ctest label `fuzz`, tests/fuzz/CMakeLists.txt: the targets,
 # their seeds and shipped files), as many at once as there are cores, for SECONDS each instead of
-# the suite's few. New inputs go to build-asan/fuzz/TARGET/, kept between runs. A crash stops that
-# target, leaves its input as build-asan/fuzz/crash-fuzz_TARGET-* and makes the script exit 1.
-# Prints executions per target and in total.
+# the suite's few. New inputs go to build-asan/fuzz/TARGET/, kept between runs. A crash, an input
+# taking over 1 s or a process over 512 MB RSS stops that target, leaves its input as
+# build-asan/fuzz/crash-fuzz_TARGET-{crash,timeout,oom}-* and makes the script exit 1.
+# Prints executions and peak RSS per target, and executions in total. Run long campaigns with
+# `nice -n 10` on a shared machine.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-usage() { echo "usage: tools/fuzz.sh SECONDS [TARGET...]" >&2; exit 2; }
+usage() { echo "usage: tools/fuzz.sh SECONDS [TARGET...]   (--help for more)" >&2; exit 2; }
+if [ "${1:-}" = --help ] || [ "${1:-}" = -h ]; then
+  sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'
+  exit 0
+fi
 [ $# -ge 1 ] && [[ "$1" =~ ^[1-9][0-9]*$ ]] || usage
 seconds=$1; shift
 tools/build.sh --sanitize address,undefined --target fuzzers

@@ -10,26 +10,34 @@ namespace shardctl {
 namespace {
 
 CancelToken* g_token = nullptr;
+std::atomic<bool> g_touching{false};
 std::atomic<bool> g_hold_second{false};
 static_assert(std::atomic<bool>::is_always_lock_free, "read in a signal handler");
 
 void Say(const char* msg, size_t n) { (void)!write(STDERR_FILENO, msg, n); }
 
+// The first signal once something may be touched: cancel, and say what happens next.
+void CancelFirst() {
+  g_token->Cancel();
+  const char quick[] = "\nshardctl: interrupted; finishing steps in flight (again to force)\n";
+  const char held[] =
+      "\nshardctl: interrupted; finishing the step in flight, then printing where the run "
+      "stopped and the command that continues it\n";
+  if (g_hold_second.load()) {
+    Say(held, sizeof held - 1);
+  } else {
+    Say(quick, sizeof quick - 1);
+  }
+}
+
 extern "C" void OnSignal(int sig) {
   if (g_token == nullptr) return;
-  if (!g_token->cancelled()) {
-    g_token->Cancel();
-    const char quick[] = "\nshardctl: interrupted; finishing steps in flight (again to force)\n";
-    const char held[] =
-        "\nshardctl: interrupted; finishing the step in flight, then printing where the run "
-        "stopped and the command that continues it\n";
-    if (g_hold_second.load()) {
-      Say(held, sizeof held - 1);
-    } else {
-      Say(quick, sizeof quick - 1);
-    }
-    return;
+  if (!g_touching.load()) {
+    const char msg[] = "\nshardctl: interrupted before anything was touched\n";
+    Say(msg, sizeof msg - 1);
+    _exit(128 + sig);
   }
+  if (!g_token->cancelled()) return CancelFirst();
   if (!g_hold_second.load()) _exit(128 + sig);
   const char msg[] =
       "\nshardctl: still finishing the step in flight so that no node is left stopped; the state "
@@ -48,6 +56,11 @@ void InstallSignalCancel(CancelToken* token) {
   signal(SIGPIPE, SIG_IGN);
 }
 
-void HoldSecondSignal(bool hold) { g_hold_second.store(hold); }
+void MarkTouching(bool touching) { g_touching.store(touching); }
+
+void HoldSecondSignal(bool hold) {
+  if (hold) MarkTouching();
+  g_hold_second.store(hold);
+}
 
 }  // namespace shardctl

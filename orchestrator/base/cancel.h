@@ -14,7 +14,7 @@ class CancelToken {
   std::atomic<bool> cancelled_{false};
 };
 
-/// Routes SIGINT, SIGTERM and SIGHUP to token; what a second one does: base/signal_rule.h.
+/// Routes SIGINT, SIGTERM and SIGHUP to token; what a signal does: base/signal_rule.h.
 /// The token must outlive the process's use of signals.
 void InstallSignalCancel(CancelToken* token);
 

@@ -18,6 +18,10 @@ bool IsNameChar(char c);
 /// nullopt for anything else, an overflow included. Never throws (unlike std::stol).
 std::optional<int64_t> ParseDecimal(std::string_view text, int64_t min, int64_t max);
 
+/// The offset of the first byte of text that does not belong to valid UTF-8 (overlong forms,
+/// surrogates and code points past U+10FFFF included), or npos when all of it is valid.
+size_t InvalidUtf8At(std::string_view text);
+
 /// "1m05.3s", "4.2s", "850ms".
 std::string FormatDuration(Duration d);
 /// "2024-05-01T03:12:45.120Z".

@@ -9,6 +9,7 @@
 #include "base/text.h"
 #include "cli/command.h"
 #include "cli/command_line.h"
+#include "cli/flag_checks.h"
 #include "cli/output.h"
 #include "cli/pipeline.h"
 #include "cli/transport_factory.h"
@@ -111,7 +112,8 @@ int RunDrillCommand(const std::vector<std::string>& args) {
   uint64_t seed = 0;
   d.add_options()("drill", po::value(&f.drill)->required(), "the drill file")(
       "seed", po::value(&seed)->value_name("N"), "seed for every random choice (replay a run)")(
-      "production", po::value(&f.production)->value_name("REASON"),
+      "production",
+      po::value(&f.production)->value_name("REASON")->notifier(NonBlankFlag("--production")),
       "drill a network whose inventory lacks \"drills\": true (journaled)");
   po::positional_options_description pos;
   pos.add("drill", 1);

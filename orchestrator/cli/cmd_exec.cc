@@ -7,6 +7,7 @@
 #include <mutex>
 #include <nlohmann/json.hpp>
 
+#include "base/signal_rule.h"
 #include "base/terminal_text.h"
 #include "cli/command.h"
 #include "cli/command_line.h"
@@ -176,6 +177,7 @@ int Execute(const CommonOptions& o, const ExecFlags& f) {
   }
   std::string command = JoinCommand(f.command);
   RealClock clock;
+  MarkTouching();  // the journal is written from here on
   auto journal = ExecJournal::Open(o, inv->network, clock);
   Status begun = journal.ok() ? journal->Begin(*nodes, command) : journal.status();
   if (!begun.ok()) {

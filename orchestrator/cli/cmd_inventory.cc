@@ -82,7 +82,8 @@ int Export(const std::vector<std::string>& args) {
   HelpText help{"shardctl inventory export -i INVENTORY --ansible [--format ini|yaml] [-o FILE]",
                 "Writes the inventory as an Ansible inventory: one group shardN per shard, SSH\n"
                 "fields as ansible_* host vars, shared vars in all:vars or the shard's group.\n"
-                "`inventory import` reads it back to the same inventory.",
+                "`inventory import` reads it back to the same inventory; a value INI cannot\n"
+                "carry safely (a line break, Ansible template syntax) refuses INI (exit 2).",
                 "  shardctl inventory export -i inventory.json --ansible -o hosts.yml\n"};
   int code = kExitOk;
   if (!ParseCommandLine(args, d, nullptr, help, &o, &code)) return code;
@@ -98,7 +99,9 @@ int Export(const std::vector<std::string>& args) {
   auto inv = LoadInventory(o.inventory);
   if (!inv.ok()) return PrintError(inv.status()), ExitCodeFor(inv.status());
   AnsibleTree tree = ExportAnsible(*inv, power_var);
-  Status st = WriteOut(out, format == "yaml" ? EmitAnsibleYaml(tree) : EmitAnsibleIni(tree));
+  Result<std::string> text = format == "yaml" ? EmitAnsibleYaml(tree) : EmitAnsibleIni(tree);
+  if (!text.ok()) return PrintError(text.status().Annotate(o.inventory + ": ")), kExitUsage;
+  Status st = WriteOut(out, *text);
   if (!st.ok()) return PrintError(st), ExitCodeFor(st);
   return kExitOk;
 }

@@ -3,8 +3,10 @@
 #include <iostream>
 #include <optional>
 
+#include "base/signal_rule.h"
 #include "cli/command.h"
 #include "cli/command_line.h"
+#include "cli/flag_checks.h"
 #include "cli/load.h"
 #include "cli/output.h"
 #include "cli/transport_factory.h"
@@ -51,6 +53,7 @@ int ShowStatus(const CommonOptions& o, const Inventory& inv, const Playbook* pb)
 int Break(const CommonOptions& o, const Inventory& inv, const Playbook* pb,
           const std::string& run_id, const std::string& reason) {
   RealClock clock;
+  MarkTouching();  // the journal is written from here on
   auto journal = Journal::Open(o.state_dir, NewRunId(clock.UnixMillis()), clock);
   if (!journal.ok()) {
     PrintError(journal.status());
@@ -64,7 +67,9 @@ int Break(const CommonOptions& o, const Inventory& inv, const Playbook* pb,
     return kExitInternal;
   }
   auto transport = MakeTransport(o);
-  BreakResult r = BreakLocks(*transport, inv, LeaseConfig(o, pb), run_id);
+  std::string by = LocalOperator() + " at " + FormatUnixSeconds(clock.UnixMillis() / 1000) +
+                   " (lock break): " + reason;
+  BreakResult r = BreakLocks(*transport, inv, LeaseConfig(o, pb), run_id, by);
   transport->CloseAll();
   std::string detail;
   for (const std::string& line : r.lines) {
@@ -83,7 +88,8 @@ int RunLock(const std::vector<std::string>& args) {
   po::options_description d("Options");
   d.add_options()("action", po::value(&action)->value_name("status|break"), "what to do")(
       "run", po::value(&run_id)->value_name("RUN_ID"), "break: the run whose leases to remove")(
-      "reason", po::value(&reason)->value_name("WHY"), "break: why (journaled; required)");
+      "reason", po::value(&reason)->value_name("WHY")->notifier(NonBlankFlag("--reason")),
+      "break: why (journaled; required)");
   AddInventoryOption(&d, &o);
   d.add_options()("playbook,p", po::value(&o.playbook)->value_name("FILE"),
                   "playbook whose lease.path and lease.ttl_s apply (default: the built-in ones)")(

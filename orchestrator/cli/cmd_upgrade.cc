@@ -2,6 +2,7 @@
 #include "cli/command.h"
 #include "cli/command_line.h"
 #include "cli/upgrade_command.h"
+#include "ops/upgrade/artifact.h"
 
 namespace shardctl::cli {
 namespace {
@@ -45,6 +46,9 @@ int RunUpgradeCli(const std::vector<std::string>& args) {
       "--yes\n"};
   int code = kExitOk;
   if (!ParseCommandLine(args, d, nullptr, help, &o, &code)) return code;
+  // Journaled as given: a relative path must not depend on where `resume` runs.
+  ReleaseParams& release = r.plan.header.release;
+  release.artifact = upgrade::AbsoluteSource(release.artifact);
   return RunUpgradeCommand(o, r, f);
 }
 

@@ -7,6 +7,7 @@
 #include "cli/command_line.h"
 #include "cli/load.h"
 #include "cli/output.h"
+#include "model/lease_identity.h"
 #include "run/journal.h"
 
 namespace shardctl::cli {
@@ -78,6 +79,10 @@ int RunValidate(const std::vector<std::string>& args) {
     }
     pb = std::move(*loaded);
   }
+  // Warnings: what the files say that would surprise (exit stays 0).
+  std::vector<std::string> warnings;
+  if (pb) warnings = LeaseIdentityWarnings(*pb);
+  for (const std::string& w : warnings) PrintError("warning: " + w);
   QuorumRule rule = pb ? pb->quorum : QuorumRule::Bft();
   if (o.json()) {
     nlohmann::json j = {{"file", inv->path}, {"network", inv->network}, {"valid", true}};
@@ -88,6 +93,7 @@ int RunValidate(const std::vector<std::string>& args) {
                        {"name", pb->name},
                        {"window", pb->window ? pb->window->ToString() : ""},
                        {"window_open_now", outside.empty()}};
+      j["playbook"]["warnings"] = warnings;
     }
     std::cout << JsonLine(j);
   } else {

@@ -1,6 +1,7 @@
 #include "cli/load.h"
 
 #include "cli/output.h"
+#include "model/key_files.h"
 #include "model/ssh_resolve.h"
 
 namespace shardctl::cli {
@@ -11,14 +12,20 @@ Result<Inventory> LoadInventoryOrReport(const CommonOptions& o) {
     PrintError(inv.status());
     return inv.status();
   }
-  if (Status st = ResolveSsh(&*inv, o.ssh_config); !st.ok()) {
+  std::vector<std::string> warnings;
+  if (Status st = ResolveSsh(&*inv, o.ssh_config, &warnings); !st.ok()) {
     PrintError(st);
     return st;
   }
+  for (const std::string& w : warnings) PrintError("warning: " + w);
   if (!o.known_hosts.empty()) {
     for (Shard& s : inv->shards) {
       for (Node& n : s.nodes) n.ssh.known_hosts = ExpandHome(o.known_hosts);
     }
+  }
+  if (Status st = CheckKeyFiles(*inv); !st.ok()) {
+    PrintError(st);
+    return st;
   }
   return inv;
 }

@@ -4,10 +4,10 @@
 #include <unistd.h>
 
 #include <cstring>
-#include <fstream>
 #include <iostream>
 
 #include "base/signal_rule.h"
+#include "base/write_file.h"
 #include "cli/confirm.h"
 #include "cli/exit_code.h"
 #include "cli/load.h"
@@ -22,7 +22,8 @@ namespace {
 // --report FILE is checked before anything runs: a run must not end with its report lost.
 Status ReportWritable(const std::string& path) {
   if (path.empty()) return Status::Ok();
-  int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+  // O_NONBLOCK: a FIFO with no reader is refused here instead of blocking the command.
+  int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NONBLOCK, 0644);
   if (fd < 0) return Status::Invalid("cannot write the report to " + path + ": " + strerror(errno));
   close(fd);
   return Status::Ok();
@@ -68,11 +69,13 @@ std::vector<PrologueLine> Prologue(const CommonOptions& o, const MutatingCommand
   return lines;
 }
 
-void WriteReport(const std::string& path, const std::string& markdown) {
+// A run that succeeded but lost its report exits 3: the report is what the operator asked for.
+void WriteReport(const std::string& path, const std::string& markdown, int* code) {
   if (path.empty() || markdown.empty()) return;
-  std::ofstream out(path);
-  out << markdown;
-  if (!out) PrintError("cannot write report " + path);
+  if (Status st = WriteWholeFile(path, markdown); !st.ok()) {
+    PrintError("the report was not written: " + st.message());
+    if (*code == kExitOk) *code = kExitInternal;
+  }
 }
 
 int Execute(const CommonOptions& o, MutatingCommand& cmd, const Inventory& inv, const Playbook& pb,
@@ -107,7 +110,7 @@ int Execute(const CommonOptions& o, MutatingCommand& cmd, const Inventory& inv, 
                "); nothing new was started after that");
     code = kExitInternal;
   }
-  WriteReport(o.report_file, markdown);
+  WriteReport(o.report_file, markdown, &code);
   return code;
 }
 

@@ -1,10 +1,12 @@
 #include "cli/transport_factory.h"
 
+#include "base/signal_rule.h"
 #include "transport/ssh_transport.h"
 
 namespace shardctl::cli {
 
 std::unique_ptr<Transport> MakeTransport(const CommonOptions& o, const CancelToken* cancel) {
+  MarkTouching();  // nodes may be contacted from here on: a signal cancels instead of exiting
   SshTransportOptions so;
   so.connect_timeout = Duration(static_cast<int64_t>(o.connect_timeout_s * 1000));
   so.accept_new_host_keys = o.accept_new_host_keys;

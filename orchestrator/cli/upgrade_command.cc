@@ -4,6 +4,7 @@
 #include <optional>
 
 #include "cli/exit_code.h"
+#include "cli/flag_checks.h"
 #include "cli/output.h"
 #include "ops/upgrade/precheck.h"
 #include "ops/upgrade/rollback.h"
@@ -64,6 +65,7 @@ Status UpgradeCommand::Select(const Inventory& inv, const Playbook& pb) {
   upgrade::FetchOptions fetch;
   fetch.connect_timeout = fetch.read_timeout =
       Duration(static_cast<int64_t>(f_.http_timeout_s * 1000));
+  fetch.deadline = Duration(static_cast<int64_t>(f_.download_timeout_s * 1000));
   upgrade::UpgradeRequest request{release_.artifact, release_.sha256, release_.version};
   auto artifact = upgrade::PrecheckUpgrade(request, pb, inv, fetch);
   if (!artifact.ok()) {
@@ -112,8 +114,16 @@ void AddUpgradeOptions(po::options_description* d, WaveRequest* r, UpgradeFlags*
       "stage and verify the release on every selected node and stop there: no node is "
       "stopped or restarted (journaled, resumable); a later upgrade of the same sha256 "
       "re-verifies it (playbook `verify_staged`) instead of sending it again")(
-      "http-timeout", po::value(&f->http_timeout_s)->value_name("SECONDS"),
-      "connect and read timeout of the download (default 30)");
+      "http-timeout",
+      po::value(&f->http_timeout_s)
+          ->value_name("SECONDS")
+          ->notifier(SecondsFlag("--http-timeout", 86400)),
+      "connect and read timeout of the download (default 30)")(
+      "download-timeout",
+      po::value(&f->download_timeout_s)
+          ->value_name("SECONDS")
+          ->notifier(SecondsFlag("--download-timeout", 86400)),
+      "the whole download must end within this, however slowly it trickles (default 600)");
 }
 
 int RunUpgradeCommand(const CommonOptions& o, const WaveRequest& r, const UpgradeFlags& f) {

@@ -11,10 +11,11 @@ namespace shardctl::cli {
 
 struct UpgradeFlags {
   double http_timeout_s = 30;
+  double download_timeout_s = 600;
 };
 
-/// Adds --artifact, --sha256, --version, --allow-partial, --stage-only, --http-timeout: the
-/// release goes into r->plan.header.release.
+/// Adds --artifact, --sha256, --version, --allow-partial, --stage-only, --http-timeout,
+/// --download-timeout: the release goes into r->plan.header.release.
 void AddUpgradeOptions(po::options_description* d, WaveRequest* r, UpgradeFlags* f);
 
 /// Runs the upgrade in r.plan.header.release (fresh, or resumed with r's plan). Returns an

@@ -94,7 +94,7 @@ std::string RenderLockStatusText(const LockStatus& s) {
 }
 
 BreakResult BreakLocks(Transport& transport, const Inventory& inv, const NodeLeaseConfig& cfg,
-                       const std::string& run_id) {
+                       const std::string& run_id, const std::string& broken_by) {
   BreakResult r;
   if (inv.etcd_lock) {
     EtcdClient client(*inv.etcd_lock);
@@ -106,8 +106,8 @@ BreakResult BreakLocks(Transport& transport, const Inventory& inv, const NodeLea
   }
   LeaseHolder target;
   target.run_id = run_id;
-  for (const NodeLeaseAnswer& a :
-       RunNodeLeaseOp(transport, inv, inv.AllNodes(), cfg, NodeLeaseOp::kRelease, target)) {
+  for (const NodeLeaseAnswer& a : RunNodeLeaseOp(transport, inv, inv.AllNodes(), cfg,
+                                                 NodeLeaseOp::kBreak, target, broken_by)) {
     bool removed = a.answered && a.reply.state == NodeLeaseState::kReleased;
     r.found = r.found || removed;
     r.complete = r.complete && a.answered;

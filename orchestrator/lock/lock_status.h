@@ -35,8 +35,9 @@ struct BreakResult {
   bool complete = true;            // every node answered and etcd (if any) was reached
 };
 
-/// Removes run_id's etcd key (revoking its lease) and its lease file on every node of inv.
+/// Removes run_id's etcd key (revoking its lease) and replaces its lease file on every node of
+/// inv by a tombstone naming broken_by ("WHO at WHEN: WHY"), so the broken run says who broke it.
 BreakResult BreakLocks(Transport& transport, const Inventory& inv, const NodeLeaseConfig& cfg,
-                       const std::string& run_id);
+                       const std::string& run_id, const std::string& broken_by);
 
 }  // namespace shardctl

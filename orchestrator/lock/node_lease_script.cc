@@ -11,7 +11,9 @@
 namespace shardctl {
 namespace {
 
-// $1 op, $2 lease file, $3 run id, $4 ttl seconds, $5 body (holder lines without expiry).
+// $1 op, $2 lease file, $3 run id, $4 ttl seconds, $5 body (holder lines without expiry; for
+// break, the tombstone "broken=WHO at WHEN: WHY" left in place of the lease, so the broken run
+// can say who broke it; a tombstone holds no run_id, so it is a free lease to everyone else).
 // Every step runs under the mutex directory $2.mutex (mkdir is atomic), which holds the pid of
 // the script inside. A waiter removes a mutex whose holder is gone (a run killed mid-step: its
 // script dies of SIGPIPE or SIGHUP when the session drops), or one without a pid older than 5 s;
@@ -66,17 +68,24 @@ renew)
 release)
   if [ -n "$held" ] && [ "$held" = "$run" ]; then rm -f -- "$p"; show released
   else show not-held; fi;;
+break)
+  if [ -n "$held" ] && [ "$held" = "$run" ]; then
+    printf '%s\n' "$body" >"$p.tmp" && mv -f -- "$p.tmp" "$p" ||
+      { echo "error cannot write $p"; exit 5; }
+    show released
+  else show not-held; fi;;
 read)
-  if [ -f "$p" ]; then show lease; else show free; fi;;
+  if [ -n "$held" ]; then show lease; else show free; fi;;
 *) echo "error unknown operation $op"; exit 5;;
 esac
 )SH";
 
 // The script's words, both ways: the one place each is spelled outside the script itself.
-constexpr EnumNames<NodeLeaseOp, 4> kOps{{
+constexpr EnumNames<NodeLeaseOp, 5> kOps{{
     {NodeLeaseOp::kAcquire, "acquire"},
     {NodeLeaseOp::kRenew, "renew"},
     {NodeLeaseOp::kRelease, "release"},
+    {NodeLeaseOp::kBreak, "break"},
     {NodeLeaseOp::kRead, "read"},
 }};
 
@@ -107,6 +116,7 @@ void ReadField(const std::string& key, const std::string& value, NodeLeaseReply*
   if (key == "operator") r->holder.operator_name = value;
   if (key == "command") r->holder.command = value;
   if (key == "start") r->holder.start_unix_s = ToInt(value);
+  if (key == "broken") r->broken_by = value;
 }
 
 }  // namespace
@@ -115,10 +125,11 @@ const char* NodeLeaseOpName(NodeLeaseOp op) { return NameIn(kOps, op); }
 const char* NodeLeaseStateName(NodeLeaseState s) { return NameIn(kStates, s); }
 
 std::string NodeLeaseCommand(NodeLeaseOp op, const std::string& path_word, const LeaseHolder& run,
-                             int64_t ttl_s) {
+                             int64_t ttl_s, const std::string& broken_by) {
   std::string body = "run_id=" + OneLine(run.run_id) + "\noperator=" + OneLine(run.operator_name) +
                      "\ncommand=" + OneLine(run.command) +
                      "\nstart=" + std::to_string(run.start_unix_s);
+  if (op == NodeLeaseOp::kBreak) body = "broken=" + OneLine(broken_by);
   return "sh -c " + ShellQuote(kScript) + " shardctl-lease " + ShellQuote(NodeLeaseOpName(op)) +
          " " + path_word + " " + ShellQuote(run.run_id) + " " + ShellQuote(std::to_string(ttl_s)) +
          " " + ShellQuote(body);

@@ -35,12 +35,19 @@ std::string Refusal(int shard, size_t total, const std::vector<NodeLeaseAnswer>&
   return msg;
 }
 
+/// What a node whose lease we lost holds now.
+std::string NowHolds(const NodeLeaseReply& r) {
+  if (!r.holder.run_id.empty()) return "held by " + DescribeLeaseHolder(r.holder);
+  if (!r.broken_by.empty()) return "has no lease: it was broken by " + r.broken_by;
+  return "has no lease";
+}
+
 }  // namespace
 
 std::vector<NodeLeaseAnswer> RunNodeLeaseOp(Transport& transport, const Inventory& inv,
                                             const std::vector<const Node*>& nodes,
                                             const NodeLeaseConfig& cfg, NodeLeaseOp op,
-                                            const LeaseHolder& run) {
+                                            const LeaseHolder& run, const std::string& broken_by) {
   std::vector<NodeLeaseAnswer> answers(nodes.size());
   std::vector<std::string> commands(nodes.size());
   for (size_t i = 0; i < nodes.size(); ++i) {
@@ -48,7 +55,9 @@ std::vector<NodeLeaseAnswer> RunNodeLeaseOp(Transport& transport, const Inventor
     answers[i].shard = nodes[i]->shard;
     auto path = RenderLeasePath(cfg.policy, inv, *nodes[i]);
     if (!path.ok()) answers[i].error = path.status().message();
-    if (path.ok()) commands[i] = NodeLeaseCommand(op, *path, run, CeilSeconds(cfg.policy.ttl));
+    if (path.ok()) {
+      commands[i] = NodeLeaseCommand(op, *path, run, CeilSeconds(cfg.policy.ttl), broken_by);
+    }
   }
   ExecOptions options;
   options.timeout = cfg.command_timeout;
@@ -140,9 +149,7 @@ Status NodeLeases::Renew() {
     if (Ours(a)) shard->second[a.node] = sent + cfg_.policy.ttl;
     if (a.answered && a.reply.state == NodeLeaseState::kLost) {
       shard->second[a.node] = TimePoint{};
-      lost += "; " + a.node + " now " +
-              (a.reply.holder.run_id.empty() ? std::string("has no lease")
-                                             : "held by " + DescribeLeaseHolder(a.reply.holder));
+      lost += "; " + a.node + " now " + NowHolds(a.reply);
     }
   }
   TimePoint now = clock_.Now();

@@ -32,11 +32,13 @@ struct NodeLeaseAnswer {
   NodeLeaseReply reply;
 };
 
-/// Runs op on every node in nodes at once and parses each answer.
+/// Runs op on every node in nodes at once and parses each answer (broken_by: for kBreak, the
+/// tombstone's "WHO at WHEN: WHY").
 std::vector<NodeLeaseAnswer> RunNodeLeaseOp(Transport& transport, const Inventory& inv,
                                             const std::vector<const Node*>& nodes,
                                             const NodeLeaseConfig& cfg, NodeLeaseOp op,
-                                            const LeaseHolder& run);
+                                            const LeaseHolder& run,
+                                            const std::string& broken_by = "");
 
 /// The node leases of one run. Acquire, Renew and Release may be called from different threads.
 class NodeLeases {

@@ -7,6 +7,7 @@
 #include <set>
 
 #include "base/text.h"
+#include "model/host_name.h"
 #include "model/json_reader.h"
 #include "model/network_name.h"
 #include "model/ssh_config.h"
@@ -30,6 +31,11 @@ bool IsValidVarKey(const std::string& s) {
   return true;
 }
 
+/// Names shardctl sets for every node; a var of the inventory's own would be shadowed.
+bool IsReservedVar(const std::string& key) {
+  return key == "network" || key.rfind("node.", 0) == 0 || key.rfind("shard.", 0) == 0;
+}
+
 std::string LocalUser() {
   if (const char* u = std::getenv("USER"); u && *u) return u;
   if (const passwd* pw = getpwuid(getuid())) return pw->pw_name;
@@ -42,6 +48,11 @@ Status ReadVars(const JsonAt& at, Vars* vars) {
     JsonAt v = at[key];
     if (!IsValidVarKey(key)) {
       return v.Error("variable names use letters, digits, '_' and '.', found \"" + key + "\"");
+    }
+    if (IsReservedVar(key)) {
+      return v.Error("variable \"" + key +
+                     "\" is set by shardctl itself (node.*, shard.*, network: the node's own "
+                     "name, host, shard, and the inventory's network); choose another name");
     }
     auto s = v.Scalar();
     if (!s.ok()) return s.status();
@@ -130,9 +141,7 @@ Result<Node> ReadNode(const JsonAt& at, const Defaults& d, const SshTarget& shar
   if (!at.Has("host")) return at.Error("missing \"host\" for node \"" + n.name + "\"");
   auto host = at["host"].String();
   if (!host.ok()) return host.status();
-  if (!IsValidName(*host) && host->find(':') == std::string::npos) {
-    return at["host"].Expected("a host name or IP address");
-  }
+  if (!IsHostOrAddress(*host)) return at["host"].Expected(HostRule());
   n.ssh.host = *host;
   SHARDCTL_RETURN_IF_ERROR(ReadSshFields(at, &n.ssh));
   if (at.Has("voting_power")) {

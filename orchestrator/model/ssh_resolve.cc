@@ -5,6 +5,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <vector>
 
 #include "model/ssh_config.h"
 
@@ -27,13 +28,20 @@ Result<std::optional<SshConfig>> ChooseConfig(const Inventory& inv, const std::s
   return std::optional<SshConfig>(std::move(*cfg));
 }
 
-void ApplyEntry(const SshConfigEntry& e, SshTarget* t) {
+/// Applies a config entry to t: the host, then what the inventory left unset; the paths'
+/// tokens stand for the connection as it will be made (original: the host as written).
+void ApplyEntry(const SshConfigEntry& e, SshTarget* t, const std::string& original) {
   if (e.hostname) t->host = *e.hostname;
   unsigned set = t->explicit_fields;
   if (!(set & kSshUser) && e.user) t->user = *e.user;
   if (!(set & kSshPort) && e.port) t->port = *e.port;
-  if (!(set & kSshIdentity) && e.identity_file) t->identity_file = *e.identity_file;
-  if (!(set & kSshKnownHosts) && e.known_hosts) t->known_hosts = *e.known_hosts;
+  SshTokens tokens{t->host, original, t->port, t->user};
+  if (!(set & kSshIdentity) && e.identity_file) {
+    t->identity_file = ExpandSshPath(*e.identity_file, tokens);
+  }
+  if (!(set & kSshKnownHosts) && e.known_hosts) {
+    t->known_hosts = ExpandSshPath(*e.known_hosts, tokens);
+  }
   if (e.connect_timeout_s) t->connect_timeout_ms = *e.connect_timeout_s * 1000;
   if (e.server_alive_interval_s) t->keepalive_ms = *e.server_alive_interval_s * 1000;
 }
@@ -45,31 +53,37 @@ Result<std::shared_ptr<const SshTarget>> ResolveJump(const std::string& spec, co
   if (!j.ok()) return j.status();
   auto b = std::make_shared<SshTarget>();
   b->host = j->host;
-  b->user = j->user;
   b->port = j->port != 0 ? j->port : 22;
+  // What the jump spec does not say falls back to the bastion's config block, then the node's.
+  b->user = j->user.empty() ? node.user : j->user;
+  b->identity_file = node.identity_file;
+  b->known_hosts = node.known_hosts;
   if (!j->user.empty()) b->explicit_fields |= kSshUser;
   if (j->port != 0) b->explicit_fields |= kSshPort;
-  if (cfg != nullptr) ApplyEntry(cfg->Lookup(j->host), b.get());
-  if (b->user.empty()) b->user = node.user;
-  if (b->identity_file.empty()) b->identity_file = node.identity_file;
-  if (b->known_hosts.empty()) b->known_hosts = node.known_hosts;
+  if (cfg != nullptr) ApplyEntry(cfg->Lookup(j->host), b.get(), j->host);
   if (b->connect_timeout_ms == 0) b->connect_timeout_ms = node.connect_timeout_ms;
   if (b->keepalive_ms == 0) b->keepalive_ms = node.keepalive_ms;
   return std::shared_ptr<const SshTarget>(std::move(b));
 }
 
 Status ResolveNode(Node* n, const SshConfig* cfg, const std::string& inv_path) {
-  std::optional<std::string> proxy_jump;
-  if (cfg != nullptr) {
-    SshConfigEntry e = cfg->Lookup(n->ssh.host);
-    proxy_jump = e.proxy_jump;
-    ApplyEntry(e, &n->ssh);
+  std::optional<SshConfigEntry> e;
+  if (cfg != nullptr) e = cfg->Lookup(n->ssh.host);
+  const std::string original = n->ssh.host;  // %n: the host as the inventory writes it
+  if (e) ApplyEntry(*e, &n->ssh, original);
+  bool own_jump = (n->ssh.explicit_fields & kSshJump) != 0;
+  std::string where = inv_path + ": node \"" + n->name + "\"";
+  if (!own_jump && e && e->proxy_command) {
+    return Status::Invalid(
+        where + ": " + *e->proxy_command +
+        ": ProxyCommand is never run by shardctl, and without it the node would be dialled "
+        "directly; name the bastion with ProxyJump (or \"jump\" in the inventory), or write "
+        "ProxyCommand none for hosts reached directly");
   }
-  std::string spec = (n->ssh.explicit_fields & kSshJump) ? n->ssh.jump : proxy_jump.value_or("");
+  std::string spec = own_jump ? n->ssh.jump : e ? e->proxy_jump.value_or("") : "";
   n->ssh.via.reset();
   if (!spec.empty() && spec != "none") {
-    std::string where = inv_path + ": node \"" + n->name + "\" jump host";
-    auto via = ResolveJump(spec, n->ssh, cfg, where);
+    auto via = ResolveJump(spec, n->ssh, cfg, where + " jump host");
     if (!via.ok()) return via.status();
     n->ssh.via = *via;
     n->ssh.jump = spec;
@@ -82,10 +96,14 @@ Status ResolveNode(Node* n, const SshConfig* cfg, const std::string& inv_path) {
 
 }  // namespace
 
-Status ResolveSsh(Inventory* inv, const std::string& config_override) {
+Status ResolveSsh(Inventory* inv, const std::string& config_override,
+                  std::vector<std::string>* warnings) {
   auto cfg = ChooseConfig(*inv, config_override);
   if (!cfg.ok()) return cfg.status();
   const SshConfig* c = cfg->has_value() ? &**cfg : nullptr;
+  if (c != nullptr && warnings != nullptr) {
+    warnings->insert(warnings->end(), c->warnings().begin(), c->warnings().end());
+  }
   for (Shard& s : inv->shards) {
     for (Node& n : s.nodes) SHARDCTL_RETURN_IF_ERROR(ResolveNode(&n, c, inv->path));
   }

@@ -1,7 +1,10 @@
 #include "model/template.h"
 
+#include <map>
+
 #include "base/shell_quote.h"
 #include "base/text.h"
+#include "model/shell_lexer.h"
 
 namespace shardctl {
 namespace {
@@ -19,66 +22,25 @@ struct Placeholder {
   size_t end = 0;
 };
 
-/// How the shell would read the text just before offset pos: outside quotes, inside the
-/// author's single or double quotes, or right after an escaping backslash.
-enum class ShellContext { kPlain, kSingleQuoted, kDoubleQuoted, kEscaped };
-
-/// Reads the template left to right once, as far as each placeholder in turn.
-class ShellLexer {
- public:
-  explicit ShellLexer(std::string_view tmpl) : tmpl_(tmpl) {}
-
-  /// The context just before offset pos (pos never decreases between calls).
-  ShellContext At(size_t pos) {
-    for (; i_ < pos; ++i_) {
-      char c = tmpl_[i_];
-      if (ctx_ == ShellContext::kSingleQuoted) {
-        if (c == '\'') ctx_ = ShellContext::kPlain;
-      } else if (c == '\\') {
-        if (i_ + 1 == pos) return ShellContext::kEscaped;
-        ++i_;  // the next character is literal
-      } else if (c == '"') {
-        ctx_ = ctx_ == ShellContext::kDoubleQuoted ? ShellContext::kPlain
-                                                   : ShellContext::kDoubleQuoted;
-      } else if (c == '\'' && ctx_ == ShellContext::kPlain) {
-        ctx_ = ShellContext::kSingleQuoted;
-      }
-    }
-    return ctx_;
-  }
-
- private:
-  std::string_view tmpl_;
-  size_t i_ = 0;
-  ShellContext ctx_ = ShellContext::kPlain;
-};
-
-/// A placeholder's value is quoted by RenderTemplate; quotes or a backslash of the author's
-/// around it would undo that quoting and let the value run as shell code.
-Status CheckUnquoted(ShellContext ctx, size_t pos, const std::string& name) {
-  const char* where = nullptr;
-  switch (ctx) {
-    case ShellContext::kPlain:
-      return Status::Ok();
-    case ShellContext::kSingleQuoted:
-      where = "inside single quotes";
-      break;
-    case ShellContext::kDoubleQuoted:
-      where = "inside double quotes";
-      break;
-    case ShellContext::kEscaped:
-      where = "right after a backslash";
-      break;
-  }
-  return Status::Invalid("placeholder {{" + name + "}} at offset " + std::to_string(pos) + " is " +
-                         where +
-                         " of the template; values are shell-quoted for you, so write it "
-                         "without quotes around it (e.g. cd {{dir}}/bin, not cd \"{{dir}}/bin\")");
+/// A placeholder's value is shell-quoted by RenderTemplate; that holds only in a plain word.
+/// Anywhere else (the author's quotes, a here-document, a comment, backquotes, ${...},
+/// arithmetic) the value could end its context early or be read as code on the node.
+Status CheckPlainWord(const std::map<size_t, ShellContext>& contexts, size_t pos,
+                      const std::string& name) {
+  auto it = contexts.find(pos);
+  if (it != contexts.end() && it->second == ShellContext::kWord) return Status::Ok();
+  std::string where = it == contexts.end() ? "where the shell's reading could not be followed"
+                                           : DescribeShellContext(it->second);
+  return Status::Invalid(
+      "placeholder {{" + name + "}} at offset " + std::to_string(pos) + " is " + where +
+      " of the template; a value is safe only as a plain word, where it is shell-quoted for you "
+      "(write cd {{dir}}/bin, not cd \"{{dir}}/bin\"; pass a value to a here-document's "
+      "command as an argument, e.g. printf '%s\\n' {{note}} | cmd)");
 }
 
 Result<std::vector<Placeholder>> Scan(std::string_view tmpl) {
   std::vector<Placeholder> found;
-  ShellLexer lexer(tmpl);
+  const std::map<size_t, ShellContext> contexts = PlaceholderContexts(tmpl);
   size_t pos = 0;
   while ((pos = tmpl.find("{{", pos)) != std::string_view::npos) {
     size_t close = tmpl.find("}}", pos + 2);
@@ -93,7 +55,7 @@ Result<std::vector<Placeholder>> Scan(std::string_view tmpl) {
                              "\" at offset " + std::to_string(pos) +
                              ": expected {{name}} with letters, digits, '_', '.', '-'");
     }
-    SHARDCTL_RETURN_IF_ERROR(CheckUnquoted(lexer.At(pos), pos, std::string(name)));
+    SHARDCTL_RETURN_IF_ERROR(CheckPlainWord(contexts, pos, std::string(name)));
     found.push_back({std::string(name), pos, close + 2});
     pos = close + 2;
   }

@@ -9,6 +9,8 @@
 #include <memory>
 #include <mutex>
 
+#include "base/read_file.h"
+
 namespace shardctl {
 
 namespace {
@@ -109,6 +111,10 @@ Status AcceptNewKey(ssh_session s, const Node& node, const SshConnectParams& p) 
 
 Status CheckHostKey(ssh_session s, const Node& node, const SshConnectParams& p) {
   const std::string name = KnownHostsName(node.ssh);
+  // libssh opens the file itself: a FIFO or device there must not block the connect.
+  if (Status st = CheckRegularFile(p.known_hosts, kMaxKeyFileBytes); !st.ok()) {
+    return Status::HostKey("cannot check host key of " + name + ": known_hosts " + st.message());
+  }
   switch (ssh_session_is_known_server(s)) {
     case SSH_KNOWN_HOSTS_OK:
       return Status::Ok();
@@ -154,9 +160,12 @@ std::string AcceptedMethods(ssh_session s) {
 
 Status AuthWithIdentity(ssh_session s, const Node& node) {
   const std::string& file = node.ssh.identity_file;
+  // Read here by the one reading rule (a FIFO or device never blocks the connect), then parsed.
+  auto text = ReadRegularFile(file, kMaxKeyFileBytes);
+  if (!text.ok()) return Status::Auth(Where(node) + ": identity file " + text.status().message());
   bool asked_passphrase = false;
   ssh_key raw = nullptr;
-  if (ssh_pki_import_privkey_file(file.c_str(), nullptr, NeverPrompt, &asked_passphrase, &raw) !=
+  if (ssh_pki_import_privkey_base64(text->c_str(), nullptr, NeverPrompt, &asked_passphrase, &raw) !=
       SSH_OK) {
     return Status::Auth(Where(node) + ": cannot use identity file " + file +
                         (asked_passphrase ? ": it is passphrase-protected; load it into "

@@ -22,57 +22,16 @@ using std::chrono::milliseconds;
 
 std::string HardeningPlaybook() { return SourceDir() + "/playbooks/sandbox.json"; }
 
-// shardctl's exit status; *out gets its stdout, then its stderr.
-int RunHostile(const TempDir& dir, const std::vector<std::string>& args, std::string* out,
-               int limit_s = 120) {
-  std::string err = dir.path() + "/stderr.txt";
-  std::remove(err.c_str());
-  int rc = Shardctl(args, err, out, limit_s);
-  *out += ReadFile(err);
-  return rc;
-}
-
-std::string OneNodeInventory(const LocalSshd& sshd) {
-  json inv = {{"network", "hardening"},
-              {"defaults",
-               {{"ssh",
-                 {{"user", "root"},
-                  {"port", sshd.port()},
-                  {"identity_file", sshd.identity_file()},
-                  {"known_hosts", sshd.known_hosts()}}}}},
-              {"shards", {{{"id", 0}, {"nodes", {{{"name", "s0-n0"}, {"host", "127.0.0.1"}}}}}}}};
-  return sshd.temp().WriteFile("inv.json", inv.dump());
-}
-
-// Two sandbox-shaped nodes on a port nobody listens on: every SSH connect is refused at once.
-std::string UnreachableInventory(const TempDir& dir) {
-  json nodes = json::array();
-  for (int i = 0; i < 2; ++i) {
-    nodes.push_back({{"name", "s0-n" + std::to_string(i)},
-                     {"host", "127.0.0.1"},
-                     {"vars", {{"dir", "/nonexistent"}, {"rpc_port", 1}}}});
-  }
-  json inv = {{"network", "hardening"},
-              {"defaults",
-               {{"ssh",
-                 {{"user", "root"},
-                  {"port", FreePort()},
-                  {"identity_file", dir.path() + "/id"},
-                  {"known_hosts", dir.path() + "/kh"}}}}},
-              {"shards", {{{"id", 0}, {"nodes", nodes}}}}};
-  return dir.WriteFile("inv.json", inv.dump());
-}
-
 TEST(HardeningCliTest, BadFilesAreErrorsNotCrashes) {
   TempDir dir;
   std::string out;
   std::string overflow = dir.WriteFile("o.json", R"({"shards": [{"id": 1e400, "nodes": []}]})");
-  EXPECT_EQ(RunHostile(dir, {"validate", "-i", overflow}, &out), 2) << out;
+  EXPECT_EQ(ShardctlOutput(dir, {"validate", "-i", overflow}, &out), 2) << out;
   EXPECT_NE(out.find(overflow + ": not valid JSON: number overflow"), std::string::npos) << out;
-  EXPECT_EQ(RunHostile(dir, {"validate", "-i", "/dev/zero"}, &out, 20), 2) << out;
+  EXPECT_EQ(ShardctlOutput(dir, {"validate", "-i", "/dev/zero"}, &out, 20), 2) << out;
   EXPECT_NE(out.find("/dev/zero: is a character device"), std::string::npos) << out;
   std::string dup = dir.WriteFile("d.json", R"({"shards": [], "shards": []})");
-  EXPECT_EQ(RunHostile(dir, {"validate", "-i", dup}, &out), 2) << out;
+  EXPECT_EQ(ShardctlOutput(dir, {"validate", "-i", dup}, &out), 2) << out;
   EXPECT_NE(out.find(dup + ":/shards: duplicate key"), std::string::npos) << out;
 }
 
@@ -98,14 +57,14 @@ TEST(HardeningCliTest, NonsenseFlagsAreUsageErrorsNamingTheFlag) {
        "--failure-budget"},
   };
   for (const auto& [args, flag] : cases) {
-    EXPECT_EQ(RunHostile(dir, args, &out), 2) << flag << ": " << out;
+    EXPECT_EQ(ShardctlOutput(dir, args, &out), 2) << flag << ": " << out;
     EXPECT_NE(out.find("shardctl: " + flag), std::string::npos) << out;
   }
   // --report is checked before anything runs.
-  EXPECT_EQ(RunHostile(dir,
-                       {"rolling-restart", "-i", inv, "-p", pb, "--yes", "--state-dir", state,
-                        "--report", "/nonexistent/x.md"},
-                       &out),
+  EXPECT_EQ(ShardctlOutput(dir,
+                           {"rolling-restart", "-i", inv, "-p", pb, "--yes", "--state-dir", state,
+                            "--report", "/nonexistent/x.md"},
+                           &out),
             2)
       << out;
   EXPECT_NE(out.find("/nonexistent/x.md"), std::string::npos) << out;
@@ -167,11 +126,11 @@ TEST(HardeningCliTest, StatusWatchExits130OnCtrlC) {
 TEST(HardeningCliTest, NodeOutputCannotBreakJsonOrDriveTheTerminal) {
   LocalSshd sshd;
   ASSERT_TRUE(sshd.ok()) << sshd.error();
-  std::string inv = OneNodeInventory(sshd), out;
-  ASSERT_EQ(RunHostile(sshd.temp(),
-                       {"exec", "-i", inv, "-o", "json", "--",
-                        "printf '\\377\\033[2J'; printf '\\351' >&2"},
-                       &out),
+  std::string inv = SshdInventory(sshd), out;
+  ASSERT_EQ(ShardctlOutput(sshd.temp(),
+                           {"exec", "-i", inv, "-o", "json", "--",
+                            "printf '\\377\\033[2J'; printf '\\351' >&2"},
+                           &out),
             0)
       << out;
   json j = json::parse(out.substr(0, out.find('\n')), nullptr, false);
@@ -191,7 +150,7 @@ TEST(HardeningCliTest, NodeOutputCannotBreakJsonOrDriveTheTerminal) {
 TEST(HardeningCliTest, ACommandWhoseClientDiesIsKilledOnTheNode) {
   LocalSshd sshd;
   ASSERT_TRUE(sshd.ok()) << sshd.error();
-  std::string inv = OneNodeInventory(sshd);
+  std::string inv = SshdInventory(sshd);
   const std::string marker = "sleep 1002." + std::to_string(getpid());  // unique to this test
   ShardctlProcess p({"exec", "-i", inv, "--timeout", "600", "--", marker},
                     sshd.temp().path() + "/out.txt");

@@ -9,6 +9,7 @@
 #include <ctime>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <thread>
 
@@ -244,6 +245,99 @@ TEST_F(LockCli, StatusShowsTheHolderAndBreakLetsTheNextRunInJournaled) {
   status = json::parse(out);
   EXPECT_TRUE(status["etcd"]["holders"].empty()) << out;
   for (const json& n : status["nodes"]) EXPECT_EQ(n["state"], "free") << n;
+}
+
+/// The gated sandbox playbook with the lease section of the shipped Harmony playbook (the
+/// default when it has none), so the test follows what operators run.
+std::string ShippedLeasePlaybook(const Sandbox& sb, const std::string& gate) {
+  json pb = json::parse(ReadFile(GatedPlaybook(sb, gate, 60)));
+  json harmony = json::parse(ReadFile(SourceDir() + "/playbooks/harmony-recover.json"));
+  if (harmony.contains("lease")) {
+    pb["lease"] = harmony["lease"];
+  } else {
+    pb.erase("lease");
+  }
+  std::string path = sb.dir() + "/shipped-lease.json";
+  std::ofstream(path) << pb.dump(2);
+  return path;
+}
+
+/// The sandbox's inventory as another operator wrote it: its own network and node names.
+std::string RenamedInventory(const Sandbox& sb, const std::string& network,
+                             const std::string& prefix) {
+  json inv = json::parse(ReadFile(sb.inventory_path()));
+  inv["network"] = network;
+  for (json& shard : inv["shards"]) {
+    for (json& n : shard["nodes"]) n["name"] = prefix + n["name"].get<std::string>();
+  }
+  std::string path = sb.dir() + "/inventory-" + network + ".json";
+  std::ofstream(path) << inv.dump(2);
+  return path;
+}
+
+// Issue 20: two operators name the same validators differently (network and node names). The
+// lease is keyed by the node's directory, so the second run is refused and no node restarts
+// twice.
+TEST_F(LockCli, TwoOperatorsNamingTheNetworkDifferentlyMeetAtTheSameLease) {
+  ASSERT_NO_FATAL_FAILURE(Up({}));
+  const std::string gate = sb_.dir() + "/gate";
+  const std::string pb = ShippedLeasePlaybook(sb_, gate);
+  const std::string inv_a = RenamedInventory(sb_, "alpha", "a-");
+  const std::string inv_b = RenamedInventory(sb_, "beta", "b-");
+  Operator a(sb_.dir() + "/a"), b(sb_.dir() + "/b");
+  auto all = [&](const std::string& inv, const Operator& op) {
+    return std::vector<std::string>{"rolling-restart", "-i",          inv,      "-p",     pb,
+                                    "--yes",           "--state-dir", op.state, "--plain"};
+  };
+  Background first(a, all(inv_a, a), sb_.dir());
+  std::string run_a = WaitForStart(a.state);
+  ASSERT_FALSE(run_a.empty()) << a.Stderr();
+
+  EXPECT_EQ(RunAs(b, all(inv_b, b)), 4) << b.Stderr();
+  EXPECT_NE(b.Stderr().find("held by run " + run_a + " ("), std::string::npos) << b.Stderr();
+  EXPECT_TRUE(JournalLines(b.state).empty()) << "the refused run journaled nothing";
+
+  std::ofstream(gate) << "open";
+  EXPECT_TRUE(WaitFor([&] { return first.done(); }, 150s));
+  EXPECT_EQ(first.Wait(), 0) << a.Stderr();
+  std::map<std::string, int> starts;
+  for (const json& j : JournalLines(a.state)) {
+    if (j["step"] == "start" && j["outcome"] == "begin") ++starts[j["node"].get<std::string>()];
+  }
+  EXPECT_EQ(starts.size(), sb_.nodes().size()) << a.Stderr();
+  for (const auto& [node, count] : starts) EXPECT_EQ(count, 1) << node << " restarted twice";
+  for (const SandboxNode& n : sb_.nodes()) EXPECT_TRUE(sb_.IsRunning(n.name)) << n.name;
+}
+
+// Issue 20: after lock break the broken run said "interrupted by the operator"; it names the
+// break, who made it and why.
+TEST_F(LockCli, ABrokenRunSaysItsLeaseWasBrokenAndByWhom) {
+  ASSERT_NO_FATAL_FAILURE(Up({}));
+  const std::string gate = sb_.dir() + "/gate";
+  const std::string pb = GatedPlaybook(sb_, gate, 6);
+  Operator a(sb_.dir() + "/a"), ops(sb_.dir() + "/ops");
+  std::vector<std::string> all = {
+      "rolling-restart", "-i",     sb_.inventory_path(), "-p", pb, "--yes", "--state-dir",
+      a.state,           "--plain"};
+  Background first(a, all, sb_.dir());
+  std::string run_a = WaitForStart(a.state);
+  ASSERT_FALSE(run_a.empty()) << a.Stderr();
+
+  EXPECT_EQ(RunAs(ops, {"lock", "break", "-i", sb_.inventory_path(), "-p", pb, run_a, "--reason",
+                        "a's laptop died", "--state-dir", ops.state}),
+            0)
+      << ops.Stderr();
+  EXPECT_TRUE(WaitFor([&] { return a.Stderr().find("LEASE LOST") != std::string::npos; }, 30s))
+      << a.Stderr();
+  std::ofstream(gate) << "open";
+  EXPECT_TRUE(WaitFor([&] { return first.done(); }, 90s));
+  EXPECT_EQ(first.Wait(), 4) << a.Stderr();
+  std::string said = a.Stderr();
+  EXPECT_NE(said.find("it was broken by "), std::string::npos) << said;
+  EXPECT_NE(said.find("(lock break): a's laptop died"), std::string::npos) << said;
+  EXPECT_NE(said.find("a lease was lost: "), std::string::npos) << said;
+  EXPECT_EQ(said.find("interrupted by the operator"), std::string::npos) << said;
+  for (const SandboxNode& n : sb_.nodes()) EXPECT_TRUE(sb_.IsRunning(n.name)) << n.name;
 }
 
 }  // namespace

@@ -50,8 +50,9 @@ TEST(AnsibleInventoryTest, ExportRoundTripsThroughIniAndYaml) {
   auto inv = ParseInventory(original, "x.json");
   ASSERT_TRUE(inv.ok()) << inv.status().message();
   AnsibleTree tree = ExportAnsible(*inv);
-  EXPECT_EQ(Import(ParseAnsibleIni(EmitAnsibleIni(tree), "out.ini")), original)
-      << EmitAnsibleIni(tree);
+  auto ini = EmitAnsibleIni(tree);
+  ASSERT_TRUE(ini.ok()) << ini.status().message();
+  EXPECT_EQ(Import(ParseAnsibleIni(*ini, "out.ini")), original) << *ini;
   EXPECT_EQ(Import(ParseAnsibleYaml(EmitAnsibleYaml(tree), "out.yml")), original)
       << EmitAnsibleYaml(tree);
 }

@@ -5,8 +5,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cstdint>
+#include <nlohmann/json.hpp>
+
 #include "base/read_file.h"
 #include "base/text.h"
+#include "base/work_budget.h"
 #include "model/ansible_inventory.h"
 #include "model/inventory.h"
 #include "model/json_text.h"
@@ -120,6 +124,72 @@ TEST(InputHardeningTest, NetworkMustBeAPlainName) {
   EXPECT_TRUE(CheckNetworkName("harmony-mainnet").ok());
   EXPECT_FALSE(CheckNetworkName("").ok());
   EXPECT_FALSE(CheckNetworkName(std::string("a\0b", 3)).ok());
+}
+
+// Issue 20: a var the inventory cannot own (node.*, shard.*, network) is refused, not shadowed.
+TEST(InputHardeningTest, VarsNamedLikeShardctlsOwnAreRefused) {
+  for (const char* key : {"node.name", "shard.id", "node.host", "network"}) {
+    nlohmann::json j = nlohmann::json::parse(InventoryText("n", "22"));
+    j["shards"][0]["nodes"][0]["vars"] = {{key, "evil"}};
+    auto inv = ParseInventory(j, "v.json");
+    ASSERT_FALSE(inv.ok()) << key;
+    EXPECT_NE(inv.status().message().find("v.json:/shards/0/nodes/0/vars/" + std::string(key) +
+                                          ": variable \"" + key + "\" is set by shardctl itself"),
+              std::string::npos)
+        << inv.status().message();
+  }
+}
+
+TEST(InputHardeningTest, AHostIsANameOrAnAddressNeverAPort) {
+  for (const char* bad : {"[::1]:22", "10.0.0.1:22", "a b", "-oProxyCommand=x", "user@host", ""}) {
+    nlohmann::json j = nlohmann::json::parse(InventoryText("n", "22"));
+    j["shards"][0]["nodes"][0]["host"] = bad;
+    auto inv = ParseInventory(j, "h.json");
+    ASSERT_FALSE(inv.ok()) << bad;
+    EXPECT_NE(inv.status().message().find("h.json:/shards/0/nodes/0/host"), std::string::npos)
+        << inv.status().message();
+  }
+  for (const char* good : {"::1", "10.0.0.1", "fe80::1%eth0", "val-1.example.com", "localhost"}) {
+    nlohmann::json j = nlohmann::json::parse(InventoryText("n", "22"));
+    j["shards"][0]["nodes"][0]["host"] = good;
+    EXPECT_TRUE(ParseInventory(j, "h.json").ok()) << good;
+  }
+}
+
+TEST(InputHardeningTest, FilesALibraryOpensAreCheckedByTheSameRule) {
+  testing::TempDir dir;
+  std::string fifo = dir.path() + "/fifo";
+  ASSERT_EQ(mkfifo(fifo.c_str(), 0600), 0);
+  Status st = CheckRegularFile(fifo, kMaxKeyFileBytes);
+  ASSERT_FALSE(st.ok());
+  EXPECT_EQ(st.message(), fifo + ": is a FIFO; expected a regular file");
+  EXPECT_FALSE(CheckRegularFile("/dev/zero", kMaxKeyFileBytes).ok());
+  EXPECT_FALSE(CheckRegularFile(dir.path(), kMaxKeyFileBytes).ok());
+  EXPECT_FALSE(CheckRegularFile(dir.WriteFile("big", std::string(2000, 'x')), 1000).ok());
+  EXPECT_TRUE(CheckRegularFile(dir.path() + "/none", kMaxKeyFileBytes).ok());
+  EXPECT_TRUE(CheckRegularFile(dir.WriteFile("kh", "x"), kMaxKeyFileBytes).ok());
+  EXPECT_EQ(DescribeBytes(size_t{1} << 30), "1 GiB");
+}
+
+TEST(InputHardeningTest, Utf8IsCheckedExactly) {
+  EXPECT_EQ(InvalidUtf8At("plain h\xc3\xa9 \xf0\x9f\x99\x82"), std::string_view::npos);
+  EXPECT_EQ(InvalidUtf8At("ab\xff"), 2u);
+  EXPECT_EQ(InvalidUtf8At("\xc0\xaf"), 0u);          // overlong '/'
+  EXPECT_EQ(InvalidUtf8At("x\xed\xa0\x80"), 1u);     // a surrogate
+  EXPECT_EQ(InvalidUtf8At("\xf4\x90\x80\x80"), 0u);  // past U+10FFFF
+  EXPECT_EQ(InvalidUtf8At("\xe2\x82"), 0u);          // cut short
+}
+
+TEST(InputHardeningTest, AWorkBudgetStopsNestedWorkAtItsTotal) {
+  WorkBudget b(10, "things");
+  EXPECT_TRUE(b.Spend(4, "a: ").ok());
+  EXPECT_TRUE(b.Spend(6, "b: ").ok());
+  Status st = b.Spend(1, "c: ");
+  ASSERT_FALSE(st.ok());
+  EXPECT_EQ(st.message().rfind("c: more than 10 things in all", 0), 0u) << st.message();
+  EXPECT_FALSE(b.Spend(0, "d: ").ok()) << "stays spent";
+  WorkBudget huge(5, "x");
+  EXPECT_FALSE(huge.Spend(SIZE_MAX, "").ok()) << "no overflow";
 }
 
 }  // namespace

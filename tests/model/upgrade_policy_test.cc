@@ -21,7 +21,7 @@ json WithUpgrade() {
         {"stage", "cat > {{staged}} && check {{artifact_sha256}} && keep {{binary}} {{rollback}}"},
         {"swap", "cp {{staged}} {{binary}}"},
         {"rollback", "cp {{rollback}} {{binary}}"},
-        {"version", "{{binary}} --version # {{version}} {{run_id}}"}}},
+        {"version", "{{binary}} --version --expect {{version}} --run {{run_id}}"}}},
       {"probe", {{"height", "/h"}, {"mode", "/m"}}},
       {"upgrade",
        {{"soak_s", 2.5},
@@ -88,7 +88,7 @@ TEST(UpgradePolicyTest, RendersPathsAndRunValuesShellQuotedOnce) {
   EXPECT_EQ(*cmd, "cp '/srv/my node/bin/sim.staged' '/srv/my node/bin/sim'");
   cmd = RenderUpgradeCommand(*pb, CommandId::kVersion, *inv.AllNodes()[0], run);
   ASSERT_TRUE(cmd.ok());
-  EXPECT_EQ(*cmd, "'/srv/my node/bin/sim' --version # 'v2; rm -rf /' r1");
+  EXPECT_EQ(*cmd, "'/srv/my node/bin/sim' --version --expect 'v2; rm -rf /' --run r1");
 }
 
 TEST(UpgradePolicyTest, CheckNeedsEveryCommandTheSectionAndNoClashingVars) {

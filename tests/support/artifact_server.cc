@@ -44,4 +44,19 @@ void ArtifactServer::ServeTruncated(const std::string& path, std::string body) {
   });
 }
 
+void ArtifactServer::ServeTrickle(const std::string& path, size_t bytes,
+                                  std::chrono::milliseconds every,
+                                  std::chrono::milliseconds give_up) {
+  svr_.Get(path, [bytes, every, give_up](const httplib::Request&, httplib::Response& res) {
+    auto until = std::chrono::steady_clock::now() + give_up;
+    res.set_content_provider(bytes, "application/octet-stream",
+                             [every, until](size_t, size_t, httplib::DataSink& sink) {
+                               if (std::chrono::steady_clock::now() > until) return false;
+                               // The slow link itself, not a wait for a condition.
+                               std::this_thread::sleep_for(every);
+                               return sink.is_writable() && sink.write("x", 1);
+                             });
+  });
+}
+
 }  // namespace shardctl::testing

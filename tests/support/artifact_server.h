@@ -3,6 +3,7 @@
 
 #include <httplib.h>
 
+#include <chrono>
 #include <string>
 #include <thread>
 
@@ -28,6 +29,10 @@ class ArtifactServer {
              const std::string& content_type = "application/octet-stream");
   /// Declares body's full length, sends the first half, then drops the connection.
   void ServeTruncated(const std::string& path, std::string body);
+  /// Declares `bytes` bytes and sends one every `every` (a link that is slow, never silent),
+  /// dropping the connection after `give_up` so a client without an overall deadline ends too.
+  void ServeTrickle(const std::string& path, size_t bytes, std::chrono::milliseconds every,
+                    std::chrono::milliseconds give_up);
 
  private:
   httplib::Server svr_;

@@ -6,9 +6,11 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <filesystem>
 #include <sstream>
 
+#include "support/sshd_fixture.h"
 #include "support/test_util.h"
 
 namespace shardctl::testing {
@@ -17,12 +19,53 @@ using nlohmann::json;
 
 int Shardctl(const std::vector<std::string>& args, const std::string& err_file, std::string* out,
              int limit_s) {
-  std::vector<std::string> argv = {
-      "sh", "-c",
-      "exec timeout " + std::to_string(limit_s) + " \"$0\" \"$@\" </dev/null 2>>'" + err_file + "'",
-      ShardctlBin()};
+  std::vector<std::string> argv = {"sh", "-c",
+                                   "exec timeout -k 10 " + std::to_string(limit_s) +
+                                       " \"$0\" \"$@\" </dev/null 2>>'" + err_file + "'",
+                                   ShardctlBin()};
   argv.insert(argv.end(), args.begin(), args.end());
   return RunCommand(argv, out);
+}
+
+int ShardctlOutput(const TempDir& dir, const std::vector<std::string>& args, std::string* out,
+                   int limit_s) {
+  std::string err = dir.path() + "/stderr.txt";
+  std::remove(err.c_str());
+  int rc = Shardctl(args, err, out, limit_s);
+  *out += ReadFile(err);
+  return rc;
+}
+
+std::string UnreachableInventory(const TempDir& dir, int nodes) {
+  json list = json::array();
+  for (int i = 0; i < nodes; ++i) {
+    list.push_back({{"name", "s0-n" + std::to_string(i)},
+                    {"host", "127.0.0.1"},
+                    {"vars", {{"dir", "/nonexistent"}, {"rpc_port", 1}}}});
+  }
+  json inv = {{"network", "unreachable"},
+              {"defaults",
+               {{"ssh",
+                 {{"user", "root"},
+                  {"port", FreePort()},
+                  {"identity_file", dir.path() + "/id"},
+                  {"known_hosts", dir.path() + "/kh"}}}}},
+              {"shards", {{{"id", 0}, {"nodes", list}}}}};
+  return dir.WriteFile("inv.json", inv.dump());
+}
+
+std::string SshdInventory(const LocalSshd& sshd, const json& vars) {
+  json node = {{"name", "s0-n0"}, {"host", "127.0.0.1"}};
+  if (!vars.empty()) node["vars"] = vars;
+  json inv = {{"network", "sshd"},
+              {"defaults",
+               {{"ssh",
+                 {{"user", "root"},
+                  {"port", sshd.port()},
+                  {"identity_file", sshd.identity_file()},
+                  {"known_hosts", sshd.known_hosts()}}}}},
+              {"shards", {{{"id", 0}, {"nodes", {node}}}}}};
+  return sshd.temp().WriteFile("inv.json", inv.dump());
 }
 
 std::vector<json> JsonLines(const std::string& text) {

@@ -8,6 +8,7 @@
 #include <signal.h>
 
 #include <chrono>
+#include <filesystem>
 #include <iostream>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -188,12 +189,16 @@ TEST_F(UpgradeSandbox, KillNineMidUpgradeThenResumeUpgradesNoNodeTwice) {
   ASSERT_TRUE(bed.Up("v2", false, &err)) << err;
   const auto before = NodeStartCounts(bed.sb);
   const std::string pid_file = bed.sb.dir() + "/shardctl.pid";
+  // Started from the sandbox's directory with a relative --artifact (issue 20: it was journaled
+  // relative, so the resume below, from another directory, could not find it).
   std::vector<std::string> argv = {"sh", "-c",
-                                   "echo $$ > '" + pid_file +
-                                       "'; exec \"$0\" \"$@\" </dev/null >/dev/null 2>>'" +
+                                   "cd '" + bed.sb.dir() + "' && echo $$ > '" + pid_file +
+                                       "' && exec \"$0\" \"$@\" </dev/null >/dev/null 2>>'" +
                                        bed.err_file + "'",
                                    BinDir() + "/shardctl"};
-  for (const std::string& a : bed.Args(bed.release, "v2")) argv.push_back(a);
+  std::string relative = std::filesystem::path(bed.release).filename().string();
+  ASSERT_NE(std::filesystem::current_path(), std::filesystem::path(bed.sb.dir()));
+  for (const std::string& a : bed.Args(relative, "v2")) argv.push_back(a);
   // shardctl itself is the process (exec), so kill -9 hits it, not a wrapper.
   std::thread run([&] { RunCommand(argv); });
   // Kill it once a node whose stop began after the first node was done (a wave's node, which

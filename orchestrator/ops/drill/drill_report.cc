@@ -80,6 +80,7 @@ std::string RenderDrillMarkdown(const DrillReport& r) {
   }
   o << "\n## Rollbacks\n\n";
   for (const std::string& l : r.rollbacks) o << "- " << l << "\n";
+  for (const std::string& l : r.left_down) o << "- LEFT DOWN: " << l << "\n";
   RenderDrillTrend(o, r);
   return o.str();
 }
@@ -128,6 +129,7 @@ nlohmann::json DrillReportToJson(const DrillReport& r) {
           {"blast_radius", r.blast_lines},
           {"targets", r.choices},
           {"rollbacks", r.rollbacks},
+          {"left_down", r.left_down},
           {"shards", shards},
           {"timeline", timeline},
           {"trend", trend},
@@ -142,6 +144,8 @@ std::string RenderDrillSummary(const DrillReport& r) {
     << "  hypothesis before: " << HeldText(r.hypothesis_before)
     << ", after: " << HeldText(r.hypothesis_after) << "\n";
   if (!r.abort_reason.empty()) o << "  aborted: " << r.abort_reason << "\n";
+  if (!r.left_down.empty())
+    o << "  touched and not running at the end: " << Join(r.left_down) << "\n";
   for (const ShardMeasure& m : r.shards) {
     o << "  shard " << m.shard << ": detect " << DurationOrDash(m.TimeToDetect()) << ", recover "
       << DurationOrDash(m.TimeToRecover()) << ", restarts " << m.restarts

@@ -47,6 +47,7 @@ struct DrillReport {
   std::vector<std::string> hypothesis_notes;  // per shard verdict lines
   std::string abort_reason;                   // "" unless aborted
   DrillOutcome outcome = DrillOutcome::kNotStarted;
+  std::vector<std::string> left_down;  // "s0-n1 (stopped)": touched, and not running at the end
   std::vector<std::string> blast_lines;
   std::vector<std::string> choices;
   std::vector<std::string> rollbacks;  // what the rollbacks did

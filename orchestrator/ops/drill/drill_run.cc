@@ -6,6 +6,7 @@
 #include "base/parallel.h"
 #include "base/text.h"
 #include "model/node_set.h"
+#include "ops/drill/drill_end_check.h"
 #include "ops/recover/shard_recovery.h"
 #include "run/node_ops.h"
 #include "run/shard_gates.h"
@@ -296,10 +297,17 @@ void DrillOperation::Rollbacks(RunContext& ctx) {
 /// The outcome, the measures and the trend, and the drill's closing line (what the trend of
 /// later runs reads back).
 void DrillOperation::End(RunContext& ctx) {
-  if (started_) ctx.journal.Note(-1, "", Step::kRollback, Outcome::kDone);
+  std::vector<std::string> left_down;
+  if (started_) {
+    ctx.journal.Note(-1, "", Step::kRollback, Outcome::kDone);
+    left_down = NodesLeftDown(ctx, TouchedNodes(s_.targets, sent_));
+    if (!left_down.empty()) Note(ctx, "left down at the end: " + Join(left_down));
+  }
   std::lock_guard<std::mutex> l(mu_);
+  report_.left_down = std::move(left_down);
   report_.outcome = !started_                                  ? DrillOutcome::kNotStarted
                     : !report_.abort_reason.empty()            ? DrillOutcome::kAborted
+                    : !report_.left_down.empty()               ? DrillOutcome::kNodesLeftDown
                     : report_.hypothesis_after.value_or(false) ? DrillOutcome::kPassed
                                                                : DrillOutcome::kHypothesisFailed;
   report_.shards = tracker_.All();

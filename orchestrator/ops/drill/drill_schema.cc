@@ -11,11 +11,12 @@ constexpr EnumNames<RecoveryMode, 3> kRecoveryModes{{
     {RecoveryMode::kWait, "wait"},
 }};
 
-constexpr EnumNames<DrillOutcome, 4> kDrillOutcomes{{
+constexpr EnumNames<DrillOutcome, 5> kDrillOutcomes{{
     {DrillOutcome::kPassed, "passed"},
     {DrillOutcome::kHypothesisFailed, "hypothesis-failed"},
     {DrillOutcome::kAborted, "aborted"},
     {DrillOutcome::kNotStarted, "not-started"},
+    {DrillOutcome::kNodesLeftDown, "nodes-left-down"},
 }};
 
 }  // namespace

@@ -20,6 +20,7 @@ enum class DrillOutcome {
   kHypothesisFailed,  // ... it did not
   kAborted,           // an abort condition tripped (the operator's stop included)
   kNotStarted,        // the hypothesis did not hold before the faults: nothing was touched
+  kNodesLeftDown,     // a node the drill touched was not running at its end
 };
 
 const char* RecoveryModeName(RecoveryMode m);

@@ -4,27 +4,18 @@
 
 #include <algorithm>
 #include <cctype>
-#include <fstream>
-#include <sstream>
+#include <filesystem>
+
+#include "base/read_file.h"
 
 namespace shardctl::upgrade {
 
-namespace {
-
-Result<std::string> ReadLocal(const std::string& path, size_t max_bytes) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Status::NotFound("cannot open '" + path + "' (expected a readable file)");
-  std::ostringstream buf;
-  buf << in.rdbuf();
-  if (in.bad()) return Status::Io("error reading '" + path + "'");
-  std::string bytes = buf.str();
-  if (bytes.size() > max_bytes) {
-    return Status::Invalid("'" + path + "' is larger than " + std::to_string(max_bytes) + " bytes");
-  }
-  return bytes;
+std::string AbsoluteSource(const std::string& source) {
+  if (source.empty() || IsUrl(source)) return source;
+  std::error_code ec;
+  std::filesystem::path abs = std::filesystem::absolute(source, ec);
+  return ec ? source : abs.lexically_normal().string();
 }
-
-}  // namespace
 
 bool IsUrl(std::string_view source) {
   std::string s = AsciiLower(source.substr(0, 8));
@@ -56,9 +47,9 @@ Result<Artifact> LoadArtifact(const std::string& source, const std::string& expe
                               const ArtifactFormat& format, const FetchOptions& options) {
   if (Status s = CheckSha256Syntax(expected_sha256); !s.ok()) return s;
   Result<std::string> bytes =
-      IsUrl(source) ? FetchUrl(source, options) : ReadLocal(source, options.max_bytes);
+      IsUrl(source) ? FetchUrl(source, options) : ReadRegularFile(source, options.max_bytes);
   if (!bytes.ok()) return bytes.status().Annotate("artifact " + source + ": ");
-  Artifact a{source, std::move(bytes).value(), ""};
+  Artifact a{AbsoluteSource(source), std::move(bytes).value(), ""};
   a.sha256 = Sha256Hex(a.bytes);
   if (a.sha256 != AsciiLower(expected_sha256)) {
     std::string markup = DescribeMarkup(a.bytes);

@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <cctype>
 
+#include "base/text.h"
+#include "base/watchdog.h"
 #include "ops/upgrade/artifact.h"
 
 namespace shardctl::upgrade {
@@ -70,7 +72,15 @@ Result<std::string> FetchUrl(const std::string& url, const FetchOptions& options
   cli.set_keep_alive(false);
   std::string body;
   bool too_big = false;
+  // Per-read timeouts never end a download that trickles a byte at a time: the watchdog shuts
+  // the connection down when the whole download outlasts its deadline.
+  Watchdog deadline(options.deadline, [&cli] { cli.stop(); });
   httplib::Result res = Get(cli, parts->path, options.max_bytes, &body, &too_big);
+  if (deadline.Disarm()) {
+    return Status::Timeout("download did not finish within " + FormatDuration(options.deadline) +
+                           " (the overall download limit, --download-timeout) after " +
+                           std::to_string(body.size()) + " bytes");
+  }
   if (too_big) {
     return Status::Invalid("download larger than " + std::to_string(options.max_bytes) + " bytes");
   }
