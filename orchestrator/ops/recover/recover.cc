@@ -8,7 +8,8 @@ namespace {
 
 class RecoverOperation : public Operation {
  public:
-  explicit RecoverOperation(bool force) : force_(force) {}
+  RecoverOperation(bool force, std::map<int, RecoverResume> resume)
+      : force_(force), resume_(std::move(resume)) {}
 
   std::string Command() const override { return "recover"; }
   std::string Describe(const std::vector<int>& shards) const override {
@@ -16,7 +17,11 @@ class RecoverOperation : public Operation {
   }
   void Prepare(const std::vector<int>& shards) override { shards_.resize(shards.size()); }
   void RunShard(RunContext& ctx, const Shard& shard, size_t slot) override {
-    shards_[slot] = ShardRecovery(ctx, shard, force_).Run();
+    auto resume = resume_.find(shard.id);
+    shards_[slot] =
+        ShardRecovery(ctx, shard, force_,
+                      resume == resume_.end() ? std::nullopt : std::optional(resume->second))
+            .Run();
   }
   void SkipShard(RunContext&, const Shard& shard, size_t slot, const std::string& why) override {
     shards_[slot].shard = shard.id;
@@ -37,13 +42,14 @@ class RecoverOperation : public Operation {
 
  private:
   const bool force_;
+  const std::map<int, RecoverResume> resume_;
   std::vector<ShardReport> shards_;  // slot i written by the driver's thread for slot i only
 };
 
 }  // namespace
 
 Result<RecoveryReport> Recover(RunContext& ctx, const RecoverOptions& options) {
-  RecoverOperation op(options.force);
+  RecoverOperation op(options.force, options.resume);
   auto run = RunOperation(ctx, op, DriverOptions{.shards = options.shards});
   if (!run.ok()) return run.status();
   return RecoveryReport{*run, op.TakeShards()};

@@ -19,21 +19,27 @@ std::optional<int64_t> ParseHeight(const std::string& out) {
 
 }  // namespace
 
-ShardRecovery::ShardRecovery(RunContext& ctx, const Shard& shard, bool force)
-    : ShardTask(ctx, shard), force_(force) {}
+ShardRecovery::ShardRecovery(RunContext& ctx, const Shard& shard, bool force,
+                             std::optional<RecoverResume> resume)
+    : ShardTask(ctx, shard), force_(force), resume_(resume) {}
 
 ShardReport ShardRecovery::Run() {
   Begin(&report_);
   Enter(Phase::kAssess);
   if (Assess()) return Done(Phase::kAlreadyHealthy, gate_reason_);
   if (ctx_.Stopping()) return Done(Phase::kCancelled, StoppedReason());
+  if (resume_ && resume_->starts_sent && FinishStarts()) {
+    report_.time_to_recover = ctx_.clock.Now() - began_;
+    return Done(Phase::kHealthy, gate_reason_);
+  }
   return Escalate();
 }
 
 ShardReport ShardRecovery::Escalate() {
   const EscalationPolicy& esc = ctx_.pb.escalation;
   std::string last;
-  for (attempt_ = 1; attempt_ <= esc.max_shard_restarts; ++attempt_) {
+  int first = resume_ ? resume_->restarts + 1 : 1;  // an interrupted run's restarts count
+  for (attempt_ = first; attempt_ <= esc.max_shard_restarts; ++attempt_) {
     SetRound(attempt_);
     if (attempt_ > 1) {
       Enter(Phase::kBackoff,
@@ -56,6 +62,7 @@ ShardReport ShardRecovery::Escalate() {
     if (ctx_.Stopping()) break;
   }
   if (ctx_.Stopping()) return Done(Phase::kCancelled, StoppedReason());
+  if (last.empty()) last = gate_reason_;
   return Done(Phase::kGaveUp, "gave up after " + std::to_string(report_.restarts) +
                                   " whole-shard restart(s): " + last);
 }
@@ -80,6 +87,33 @@ bool ShardRecovery::Assess() {
   }
   if (!ctx_.pb.quorum.Holds(s.normal_in_sync_power, s.total_power)) return false;
   return Watch(assessed_) == GateTracker::Verdict::kHealthy;
+}
+
+bool ShardRecovery::FinishStarts() {
+  attempt_ = report_.restarts = resume_->restarts;
+  SetRound(attempt_);
+  Enter(Phase::kStart, "finishing whole-shard restart " + std::to_string(attempt_) +
+                           " of an interrupted run: starting only the nodes it left stopped");
+  std::vector<NodeStatus> now = ops_.ProbeAll(AllNodes(), /*ask_running=*/true);
+  std::vector<const Node*> stopped;
+  for (size_t i = 0; i < now.size(); ++i) {
+    if (now[i].running == false) stopped.push_back(&shard_.nodes[i]);
+    if (!now[i].running) Warn(now[i].node, "left alone: its state is unknown: " + now[i].error);
+  }
+  std::vector<Status> verified(stopped.size());
+  ParallelFor(stopped.size(), ctx_.pb.parallel_nodes, [&](size_t i) {
+    std::string replaced_because;
+    verified[i] = ops_.VerifyOrRestore(*stopped[i], &replaced_because);
+    if (verified[i].ok() && !replaced_because.empty()) {
+      ReplacedBinary(stopped[i]->name, replaced_because);
+    }
+  });
+  ParallelFor(stopped.size(), ctx_.pb.parallel_nodes, [&](size_t i) {
+    if (!verified[i].ok()) return Warn(stopped[i]->name, verified[i].message());
+    ExecResult r = ops_.Act(*stopped[i], CommandId::kStart);
+    if (!r.ok()) Warn(stopped[i]->name, "start failed: " + Explain(r));
+  });
+  return Gate(-1) == GateTracker::Verdict::kHealthy;
 }
 
 Status ShardRecovery::Restart() {

@@ -10,6 +10,7 @@
 
 #include "consensus/gate.h"
 #include "ops/recover/recover_report.h"
+#include "ops/recover/recover_resume.h"
 #include "run/shard_task.h"
 
 namespace shardctl {
@@ -20,8 +21,10 @@ namespace shardctl {
 /// and gates them, so no shard is left down by our hand.
 class ShardRecovery : public ShardTask {
  public:
-  /// force: restart even when the assessment finds the shard healthy.
-  ShardRecovery(RunContext& ctx, const Shard& shard, bool force);
+  /// force: restart even when the assessment finds the shard healthy. resume: where an
+  /// interrupted run left this shard (its restarts count against the limit).
+  ShardRecovery(RunContext& ctx, const Shard& shard, bool force,
+                std::optional<RecoverResume> resume = std::nullopt);
 
   ShardReport Run();
 
@@ -30,6 +33,9 @@ class ShardRecovery : public ShardTask {
   bool Assess();
   /// Whole-shard restarts with backoff until healthy, the limit, or a stop request.
   ShardReport Escalate();
+  /// Finishes an interrupted restart whose starts went out: verifies and starts only the
+  /// nodes that are stopped, then gates. True when the shard is healthy.
+  bool FinishStarts();
   /// One whole-shard restart up to and including the starts. An error says why the attempt
   /// could not reach the gate.
   Status Restart();
@@ -53,6 +59,7 @@ class ShardRecovery : public ShardTask {
   std::string StoppedReason() const;
 
   const bool force_;
+  const std::optional<RecoverResume> resume_;
   int attempt_ = 0;
   int64_t baseline_ = -1;           // best stored height before the start
   std::set<std::string> excluded_;  // unreachable this attempt
