@@ -24,13 +24,16 @@ std::string HostName() {
 
 }  // namespace
 
+LockHolder ThisProcessHolder(const std::string& run_id, const std::string& command) {
+  return {run_id,  static_cast<int>(getpid()), HostName(), UserName(),
+          command, RealClock().UnixMillis()};
+}
+
 std::unique_ptr<RunLock> TakeRunLock(const std::string& state_dir, const std::string& network,
                                      const std::string& run_id, const std::string& command,
                                      int* exit_code) {
-  LockHolder me{run_id,  static_cast<int>(getpid()), HostName(), UserName(),
-                command, RealClock().UnixMillis()};
   std::string previous;
-  auto lock = RunLock::Acquire(state_dir, network, me, &previous);
+  auto lock = RunLock::Acquire(state_dir, network, ThisProcessHolder(run_id, command), &previous);
   if (!lock.ok()) {
     PrintError(lock.status());
     *exit_code = lock.status().code() == Status::Code::kFailed ? kExitLocked : kExitInternal;

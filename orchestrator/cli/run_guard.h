@@ -11,6 +11,9 @@
 
 namespace shardctl::cli {
 
+/// This process as the holder of run_id's lock (pid, user, host, command, now).
+LockHolder ThisProcessHolder(const std::string& run_id, const std::string& command);
+
 /// Takes the network's run lock under state_dir for run_id. Prints the refusal (who holds it,
 /// since when) and returns nullptr when another live run holds it; prints a line when it takes
 /// over a lock whose holder died.
