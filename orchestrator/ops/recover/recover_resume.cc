@@ -13,10 +13,14 @@ std::map<int, RecoverResume> ReadRecoverResume(const std::vector<JournalEntry>& 
     if (e.step.step == Step::kShard) {
       shards.erase(e.shard);
     } else if (e.step.step == Step::kPhase) {
+      // The same rule the live progress follows (a restart's kStop, then its kStart phase):
+      // starts go out only after every stop was confirmed.
       RecoverResume& r = shards[e.shard];
       if (e.phase == Phase::kStop) {
         r.restarts++;
         r.starts_sent = false;
+      } else if (e.phase == Phase::kStart) {
+        r.starts_sent = true;
       }
     } else if (e.step == JournalStep(CommandId::kStart) && e.outcome == Outcome::kBegin) {
       shards[e.shard].starts_sent = true;
