@@ -15,7 +15,8 @@ namespace {
 
 class RecoverCommand : public MutatingCommand {
  public:
-  RecoverCommand(const CommonOptions& o, bool force) : o_(o), options_{o.shards, force} {}
+  RecoverCommand(const CommonOptions& o, bool force, std::map<int, RecoverResume> resume)
+      : o_(o), options_{o.shards, force, std::move(resume)} {}
 
   std::string Name() const override { return "recover"; }
   bool Planned() const override { return false; }  // an emergency is never refused for the window
@@ -112,8 +113,8 @@ RegisterCommand register_recover({"recover",
 
 }  // namespace
 
-int RunRecover(const CommonOptions& o, bool force) {
-  RecoverCommand cmd(o, force);
+int RunRecover(const CommonOptions& o, bool force, std::map<int, RecoverResume> resume) {
+  RecoverCommand cmd(o, force, std::move(resume));
   return RunPipeline(o, cmd);
 }
 

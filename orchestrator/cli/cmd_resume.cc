@@ -3,6 +3,7 @@
 
 #include "cli/command.h"
 #include "cli/common.h"
+#include "cli/recover_command.h"
 #include "cli/rolling_command.h"
 #include "cli/run_journal.h"
 #include "cli/upgrade_command.h"
@@ -11,6 +12,20 @@
 namespace shardctl::cli {
 namespace {
 
+// A recover run (watch journals its runs with a header): shards it left mid-restart are
+// finished from where they stood, the others recovered as usual (left alone when healthy).
+int ResumeRecover(const CommonOptions& o, const std::string& run_id) {
+  auto entries = ReadJournal(JournalPath(o.state_dir, run_id));
+  if (!entries.ok()) {
+    PrintError(entries.status());
+    return ExitCodeFor(entries.status());
+  }
+  std::map<int, RecoverResume> resume = ReadRecoverResume(*entries);
+  std::cerr << "shardctl: resuming recover run " << run_id << ": " << resume.size()
+            << " shard(s) left mid-recovery\n";
+  return RunRecover(o, /*force=*/false, std::move(resume));
+}
+
 int RunResume(const std::vector<std::string>& args) {
   CommonOptions o;
   RollingRequest r;
@@ -18,14 +33,16 @@ int RunResume(const std::vector<std::string>& args) {
   std::string run_id;
   HelpText help{
       "shardctl resume [RUN_ID] [--state-dir DIR] [--yes]",
-      "Continues a rolling restart, upgrade or rollback that was interrupted (Ctrl-C, a crash,\n"
-      "kill -9, a lost laptop) from its journal, with the inventory, playbook and selection (and\n"
-      "an upgrade's release, fetched and checked again) it was started with. Nodes the journal\n"
-      "shows done, failed or skipped are not touched again. A node whose action was in flight\n"
-      "is re-assessed first (is_running) and only what is missing is done: a node whose start\n"
-      "went out and that runs is only waited for, never restarted a second time; a stopped one\n"
-      "is started (an upgrade swaps again first); one whose state cannot be read is left alone\n"
-      "and reported. Then the remaining nodes go in waves as usual.",
+      "Continues a rolling restart, upgrade, rollback, or a recover that `watch` started, that\n"
+      "was interrupted (Ctrl-C, a crash, kill -9, a lost laptop) from its journal, with the\n"
+      "inventory, playbook and selection (and an upgrade's release, fetched and checked again)\n"
+      "it was started with. Nodes the journal shows done, failed or skipped are not touched\n"
+      "again. A node whose action was in flight is re-assessed first (is_running) and only\n"
+      "what is missing is done: a node whose start went out and that runs is only waited for,\n"
+      "never restarted a second time; a stopped one is started (an upgrade swaps again first);\n"
+      "one whose state cannot be read is left alone and reported. Then the remaining nodes go\n"
+      "in waves as usual. A recover run's shards left mid-restart get only their stopped\n"
+      "nodes started (when the restart's starts had gone out), then the gate.",
       "  shardctl resume 20261125T031245Z-3fa9c1 --yes\n"
       "  shardctl resume --state-dir /var/lib/shardctl --yes   # the newest unfinished run\n"};
   int code = kExitOk;
@@ -45,6 +62,7 @@ int RunResume(const std::vector<std::string>& args) {
   }
   ApplyHeader(*run->header, &o);
   o.state_dir = state_dir;
+  if (run->header->command == "recover") return ResumeRecover(o, run->run_id);
   r.resume_run_id = run->run_id;
   r.only = run->header->only;
   r.retry_of = run->header->retry_of;
