@@ -65,6 +65,14 @@ class ShardWatchTest : public ::testing::Test {
     for (size_t i = 2; i < nodes.size(); ++i) out.push_back(Down(nodes[i].name));
     return out;
   }
+  // Every node answering, in view change on different views: quorum possible, no blocks.
+  std::vector<NodeStatus> Stalled(int64_t h) {
+    std::vector<NodeStatus> out;
+    int64_t view = 14;
+    for (const Node& n : inv_.shards[0].nodes)
+      out.push_back(Answer(n.name, h, "ViewChanging", view++));
+    return out;
+  }
   std::vector<NodeStatus> Silent() {
     std::vector<NodeStatus> out;
     for (const Node& n : inv_.shards[0].nodes) out.push_back(TimedOut(n.name));
@@ -101,16 +109,15 @@ TEST_F(ShardWatchTest, NoBlockForHaltAfterIsHaltedAndViewTroubleIsStuck) {
   Tick();
   w_.Observe(All(101));
   Tick();
-  w_.Observe(Trapped(101));
+  w_.Observe(Stalled(101));
   Tick();
-  w_.Observe(Trapped(101));
+  w_.Observe(Stalled(101));
   EXPECT_EQ(w_.state(), ShardState::kDegraded) << "2 s without a block is not halt_after (3 s)";
   Tick();
-  auto c = w_.Observe(Trapped(101));
+  auto c = w_.Observe(Stalled(101));
   ASSERT_TRUE(c);
   EXPECT_EQ(c->to, ShardState::kStuck);
   EXPECT_NE(c->reason.find("no new block for 3.0s"), std::string::npos) << c->reason;
-  EXPECT_NE(c->reason.find("s0-2: stopped"), std::string::npos) << c->reason;
   auto halted = All(101);
   Tick();
   c = w_.Observe(halted);
@@ -118,23 +125,35 @@ TEST_F(ShardWatchTest, NoBlockForHaltAfterIsHaltedAndViewTroubleIsStuck) {
   EXPECT_EQ(c->to, ShardState::kHalted) << "answering nodes agree again: halted, not stuck";
 }
 
+TEST_F(ShardWatchTest, StoppedNodesHoldingTooMuchPowerForAQuorumHaltAtOnce) {
+  w_.Observe(All(100));
+  Tick();
+  auto c = w_.Observe(Trapped(100));
+  ASSERT_TRUE(c);
+  EXPECT_EQ(c->to, ShardState::kStuck);
+  EXPECT_NE(c->reason.find("no quorum possible: stopped nodes hold 3 of 5"), std::string::npos)
+      << c->reason;
+  EXPECT_NE(c->reason.find("s0-2: stopped"), std::string::npos) << c->reason;
+  EXPECT_FALSE(w_.Confirmed()) << "acting still waits for for_s and a fresh round";
+}
+
 TEST_F(ShardWatchTest, ConfirmedOnlyAfterForAndNeverOnABlindRound) {
   w_.Observe(All(100));
   for (int i = 0; i < 3; ++i) {
     Tick();
-    w_.Observe(Trapped(100));
+    w_.Observe(Stalled(100));
   }
   ASSERT_EQ(w_.state(), ShardState::kStuck);
   EXPECT_FALSE(w_.Confirmed()) << "the verdict is new";
   Tick();
-  w_.Observe(Trapped(100));
+  w_.Observe(Stalled(100));
   EXPECT_FALSE(w_.Confirmed()) << "1 s of 2";
   Tick();
   w_.Observe(Silent());
   EXPECT_TRUE(w_.snapshot().last_round_blind);
   EXPECT_FALSE(w_.Confirmed()) << "for has passed, but the last round saw nothing";
   EXPECT_EQ(w_.state(), ShardState::kStuck) << "a blind round keeps the state";
-  w_.Observe(Trapped(100));
+  w_.Observe(Stalled(100));
   EXPECT_TRUE(w_.Confirmed());
 }
 

@@ -18,6 +18,7 @@ h1 { font-size: 1.3em; margin: 0 0 .3em; }
 table { border-collapse: collapse; margin: .6em 0 1.2em; }
 th, td { border-bottom: 1px solid #ddd; padding: .25em .7em; text-align: left; vertical-align: top; }
 th { background: #f3f3f3; }
+td:first-child, td:nth-child(2) { white-space: nowrap; }
 .state { font-weight: bold; padding: .1em .5em; border-radius: .3em; }
 .healthy { background: #c8f0c8; } .degraded { background: #fff1a8; }
 .halted, .stuck, .gave-up { background: #f6b3b3; } .recovering { background: #b9d8ff; }
