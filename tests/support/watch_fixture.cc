@@ -36,6 +36,25 @@ std::function<bool(const json&)> EnteredState(int shard, const std::string& stat
   };
 }
 
+int64_t NowUnixMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+bool WaitForShardsIn(const std::string& state_dir, const std::vector<int>& shards,
+                     const std::string& to, int64_t since_ms, std::chrono::milliseconds timeout) {
+  return WaitFor(
+      [&] {
+        for (int s : shards) {
+          auto lines = WatchLinesWhere(state_dir, EnteredState(s, to));
+          if (lines.empty() || lines.back().value("unix_ms", int64_t{0}) < since_ms) return false;
+        }
+        return true;
+      },
+      timeout, std::chrono::milliseconds(250));
+}
+
 std::function<bool(const json&)> Decided(int shard, const std::string& guardrail) {
   return [=](const json& j) {
     if (j.value("event", "") != "decision" || j["shard"] != shard) return false;

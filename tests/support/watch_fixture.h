@@ -26,6 +26,12 @@ bool WaitForWatchLine(const std::string& state_dir,
                       std::chrono::milliseconds timeout);
 /// A state line for shard entering state ("stuck", "healthy", ...).
 std::function<bool(const nlohmann::json&)> EnteredState(int shard, const std::string& state);
+/// Wall-clock now in Unix milliseconds (comparable with journal lines).
+int64_t NowUnixMs();
+/// Waits until every shard of shards entered state `to` at or after since_ms (its latest state
+/// line is that one or later).
+bool WaitForShardsIn(const std::string& state_dir, const std::vector<int>& shards,
+                     const std::string& to, int64_t since_ms, std::chrono::milliseconds timeout);
 /// A decision line for shard: acted (guardrail "") or held by guardrail.
 std::function<bool(const nlohmann::json&)> Decided(int shard, const std::string& guardrail);
 

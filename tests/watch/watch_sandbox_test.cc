@@ -98,24 +98,10 @@ void ExpectPageShowsEveryShard(const WatchProcess& w) {
   EXPECT_TRUE(fs::exists(png) && fs::file_size(png) > 1000) << out;
 }
 
-int64_t NowMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
 // Every shard entered state `to` at or after since_ms.
 bool WaitForEveryShard(const std::string& state, const std::string& to, int64_t since_ms,
                        std::chrono::seconds timeout) {
-  return WaitFor(
-      [&] {
-        for (int s = 0; s < kShards; ++s) {
-          auto lines = WatchLinesWhere(state, EnteredState(s, to));
-          if (lines.empty() || lines.back().value("unix_ms", int64_t{0}) < since_ms) return false;
-        }
-        return true;
-      },
-      timeout, 250ms);
+  return WaitForShardsIn(state, {0, 1, 2, 3}, to, since_ms, timeout);
 }
 
 std::vector<json> Decisions(const std::string& state) {
@@ -146,12 +132,12 @@ void LeavesDegradedAndBlindShardsAlone(const Sandbox& sb, const WatchProcess& w,
   for (int s = 0; s < kShards; ++s) {
     ASSERT_EQ(sb.Run("fault", {"kill", "--shard", std::to_string(s), "--count", "1"}), 0);
   }
-  int64_t t0 = NowMs();
+  int64_t t0 = NowUnixMs();
   ASSERT_TRUE(WaitForEveryShard(state, "degraded", t0, 60s));
   ASSERT_TRUE(w.WaitRounds(6, 60s));  // halt_after + for + two rounds
   EXPECT_TRUE(Decisions(state).empty());
   EXPECT_TRUE(Actionable(state, -1).empty());
-  int64_t t1 = NowMs();
+  int64_t t1 = NowUnixMs();
   for (int s = 0; s < kShards; ++s) sb.Ctl("s" + std::to_string(s) + "-n4", "start");
   ASSERT_TRUE(WaitForEveryShard(state, "healthy", t1, 60s));
 
@@ -196,7 +182,7 @@ TEST(WatchSandbox, ActsOnThe2019IncidentLeavesTheRestAloneAndADryRunTouchesNothi
   EXPECT_TRUE(rx.Got("Watchdog", -1, false)) << rx.Describe();
   LeavesDegradedAndBlindShardsAlone(sb, w, state);
 
-  int64_t fault_ms = NowMs();
+  int64_t fault_ms = NowUnixMs();
   auto broken = Aug30(sb, "7");
   ASSERT_EQ(broken.size(), size_t(kShards));
   for (int s = 0; s < kShards; ++s) {
