@@ -55,11 +55,11 @@ std::optional<StateChange> ShardWatch::Observe(const std::vector<NodeStatus>& no
   snap_.last_round_blind = Blind(nodes);
   if (snap_.last_round_blind) return std::nullopt;
   SampleSummary s = Summarize(nodes, pb_.probe, pb_.gate.max_lag);
-  Track(s, now);
+  bool progressed = Track(s, now);
   Fill(s, nodes);
   if (snap_.state == ShardState::kRecovering) return std::nullopt;
   std::string reason;
-  ShardState judged = Judge(s, now, &reason);
+  ShardState judged = Judge(s, now, progressed, &reason);
   if (!IsActionable(judged)) verdict_since_.reset();
   if (IsActionable(judged) && !verdict_since_) verdict_since_ = now;
   // gave-up holds until the shard commits again; halted and stuck are both "still broken".
@@ -68,14 +68,15 @@ std::optional<StateChange> ShardWatch::Observe(const std::vector<NodeStatus>& no
   return Enter(judged, reason);
 }
 
-void ShardWatch::Track(const SampleSummary& s, TimePoint now) {
+bool ShardWatch::Track(const SampleSummary& s, TimePoint now) {
   // The first round counts as progress: when the block before it came is not known.
-  if (!last_progress_ || s.top > best_top_) {
+  bool progressed = !last_progress_ || s.top > best_top_;
+  if (progressed) {
     last_progress_ = now;
     snap_.last_block_unix_ms = clock_.UnixMillis();
   }
   best_top_ = std::max(best_top_, s.top);
-  if (s.top < 0) return;
+  if (s.top < 0) return progressed;
   tops_.emplace_back(now, s.top);
   while (tops_.size() > 2 && now - tops_.front().first > kRateSpan) tops_.pop_front();
   Duration span = tops_.back().first - tops_.front().first;
@@ -83,6 +84,15 @@ void ShardWatch::Track(const SampleSummary& s, TimePoint now) {
       span.count() <= 0 ? 0
                         : 1000.0 * static_cast<double>(tops_.back().second - tops_.front().second) /
                               static_cast<double>(span.count());
+  return progressed;
+}
+
+int ShardWatch::DownPower() const {
+  int power = 0;
+  for (const NodeStatus& n : snap_.nodes) {
+    if (Classify(n) == NodeSeen::kDown) power += n.power;
+  }
+  return power;
 }
 
 void ShardWatch::Fill(const SampleSummary& s, const std::vector<NodeStatus>& nodes) {
@@ -98,11 +108,20 @@ void ShardWatch::Fill(const SampleSummary& s, const std::vector<NodeStatus>& nod
   snap_.quorum_power = pb_.quorum.Required(s.total_power);
 }
 
-ShardState ShardWatch::Judge(const SampleSummary& s, TimePoint now, std::string* reason) const {
+ShardState ShardWatch::Judge(const SampleSummary& s, TimePoint now, bool progressed,
+                             std::string* reason) const {
   Duration quiet = now - *last_progress_;
   std::string down = snap_.down.empty() ? "" : "; not answering: " + Join(snap_.down);
-  if (quiet >= policy_.halt_after) {
-    *reason = "no new block for " + FormatDuration(quiet) + ": " + s.Describe() + down;
+  // Nodes known to be stopped can leave too little power for any quorum: the shard cannot
+  // commit, whatever halt_after says (unless a block was just seen, then the probe is stale).
+  int down_power = DownPower();
+  bool no_quorum = !progressed && !pb_.quorum.Holds(s.total_power - down_power, s.total_power);
+  if (quiet >= policy_.halt_after || no_quorum) {
+    *reason = (no_quorum && quiet < policy_.halt_after
+                   ? "no quorum possible: stopped nodes hold " + std::to_string(down_power) +
+                         " of " + std::to_string(s.total_power) + " voting power"
+                   : "no new block for " + FormatDuration(quiet)) +
+              ": " + s.Describe() + down;
     return s.ViewTrouble() ? ShardState::kStuck : ShardState::kHalted;
   }
   *reason = s.Describe() + down;

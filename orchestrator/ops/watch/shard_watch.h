@@ -85,8 +85,12 @@ class ShardWatch {
   int id() const { return shard_.id; }
 
  private:
-  ShardState Judge(const SampleSummary& s, TimePoint now, std::string* reason) const;
-  void Track(const SampleSummary& s, TimePoint now);
+  ShardState Judge(const SampleSummary& s, TimePoint now, bool progressed,
+                   std::string* reason) const;
+  /// Notes the top height; true when it grew this round.
+  bool Track(const SampleSummary& s, TimePoint now);
+  /// Voting power of the nodes this round showed stopped.
+  int DownPower() const;
   void Fill(const SampleSummary& s, const std::vector<NodeStatus>& nodes);
   bool Blind(const std::vector<NodeStatus>& nodes) const;
   std::optional<StateChange> Enter(ShardState to, const std::string& reason);

@@ -124,7 +124,8 @@ void Watcher::Observe(int shard, const std::vector<NodeStatus>& nodes) {
   bool was_blind = w.snapshot().last_round_blind;
   auto change = w.Observe(nodes);
   NoteVersions(nodes);
-  if (w.snapshot().last_round_blind && !was_blind) {
+  // While a run restarts the shard its nodes are expected to be silent: not worth a line.
+  if (w.snapshot().last_round_blind && !was_blind && w.state() != ShardState::kRecovering) {
     Record({.event = WatchEvent::kBlind,
             .shard = shard,
             .detail = "no node answered; state kept, nothing decided: " + Join(NodesDown(nodes))});
