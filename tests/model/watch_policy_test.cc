@@ -3,7 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "model/playbook.h"
-#include "support/fake_shards.h"
+#include "support/playbook_json.h"
 #include "support/test_util.h"
 
 namespace shardctl {
@@ -11,15 +11,8 @@ namespace {
 
 using nlohmann::json;
 
-json Minimal() {
-  return {{"name", "p"},
-          {"commands",
-           {{"stop", "stop"}, {"start", "start"}, {"is_running", "st"}, {"probe", "probe"}}},
-          {"probe", {{"height", "/h"}, {"mode", "/m"}}}};
-}
-
 TEST(WatchPolicyTest, DefaultsAreTheSafeOnes) {
-  auto pb = ParsePlaybook(Minimal(), "pb.json");
+  auto pb = ParsePlaybook(testing::MinimalPlaybookJson(), "pb.json");
   ASSERT_TRUE(pb.ok()) << pb.status().message();
   EXPECT_FALSE(pb->watch.present);
   EXPECT_FALSE(pb->gate.present);
@@ -32,7 +25,7 @@ TEST(WatchPolicyTest, DefaultsAreTheSafeOnes) {
 }
 
 TEST(WatchPolicyTest, ReadsTheSectionAndTheGatesPresence) {
-  json j = Minimal();
+  json j = testing::MinimalPlaybookJson();
   j["gate"] = {{"min_new_blocks", 2}};
   j["watch"] = {{"interval_s", 0.5},      {"halt_after_s", 2},         {"for_s", 1},
                 {"max_recoveries", 3},    {"window_s", 600},           {"max_shards_at_once", 4},
@@ -57,7 +50,7 @@ TEST(WatchPolicyTest, ReadsTheSectionAndTheGatesPresence) {
 }
 
 TEST(WatchPolicyTest, ErrorsNameTheFileAndPointer) {
-  json j = Minimal();
+  json j = testing::MinimalPlaybookJson();
   j["watch"] = {{"interval_s", 1}, {"max_recoverys", 2}};
   auto pb = ParsePlaybook(j, "pb.json");
   ASSERT_FALSE(pb.ok());

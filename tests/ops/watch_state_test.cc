@@ -4,43 +4,16 @@
 
 #include "ops/watch/shard_watch.h"
 #include "support/fake_shards.h"
+#include "support/node_samples.h"
 
 namespace shardctl {
 namespace {
 
+using testing::Answered;
 using testing::MakeInventory;
+using testing::Stopped;
 using testing::TestPlaybook;
-
-NodeStatus Answer(const std::string& name, int64_t height, const std::string& mode = "Normal",
-                  int64_t view = 10) {
-  NodeStatus n;
-  n.node = name;
-  n.reachable = true;
-  n.answered = true;
-  n.fields.height = height;
-  n.fields.mode = mode;
-  n.fields.view_id = view;
-  n.fields.view_change_id = view;
-  return n;
-}
-
-NodeStatus Down(const std::string& name) {
-  NodeStatus n;
-  n.node = name;
-  n.reachable = true;
-  n.running = false;
-  n.error = "probe: exit 7";
-  return n;
-}
-
-NodeStatus TimedOut(const std::string& name) {
-  NodeStatus n;
-  n.node = name;
-  n.reachable = true;
-  n.running = true;
-  n.error = "probe: timed out after 2s";
-  return n;
-}
+using testing::TimedOut;
 
 class ShardWatchTest : public ::testing::Test {
  protected:
@@ -53,16 +26,16 @@ class ShardWatchTest : public ::testing::Test {
   // Every node of shard 0 answering at height h (Normal, one view).
   std::vector<NodeStatus> All(int64_t h) {
     std::vector<NodeStatus> out;
-    for (const Node& n : inv_.shards[0].nodes) out.push_back(Answer(n.name, h));
+    for (const Node& n : inv_.shards[0].nodes) out.push_back(Answered(n.name, h));
     return out;
   }
   // Nodes 0 and 1 answering in view change on different views, 2..4 down.
   std::vector<NodeStatus> Trapped(int64_t h) {
     std::vector<NodeStatus> out;
     const auto& nodes = inv_.shards[0].nodes;
-    out.push_back(Answer(nodes[0].name, h, "ViewChanging", 14));
-    out.push_back(Answer(nodes[1].name, h, "ViewChanging", 17));
-    for (size_t i = 2; i < nodes.size(); ++i) out.push_back(Down(nodes[i].name));
+    out.push_back(Answered(nodes[0].name, h, "ViewChanging", 14));
+    out.push_back(Answered(nodes[1].name, h, "ViewChanging", 17));
+    for (size_t i = 2; i < nodes.size(); ++i) out.push_back(Stopped(nodes[i].name));
     return out;
   }
   // Every node answering, in view change on different views: quorum possible, no blocks.
@@ -70,7 +43,7 @@ class ShardWatchTest : public ::testing::Test {
     std::vector<NodeStatus> out;
     int64_t view = 14;
     for (const Node& n : inv_.shards[0].nodes)
-      out.push_back(Answer(n.name, h, "ViewChanging", view++));
+      out.push_back(Answered(n.name, h, "ViewChanging", view++));
     return out;
   }
   std::vector<NodeStatus> Silent() {
@@ -95,7 +68,7 @@ TEST_F(ShardWatchTest, CommittingWithEveryNodeInIsHealthyOneNodeDownIsDegraded) 
   for (int h = 101; h < 110; ++h) {
     Tick();
     auto nodes = All(h);
-    nodes[4] = Down(nodes[4].node);
+    nodes[4] = Stopped(nodes[4].node);
     w_.Observe(nodes);
     EXPECT_EQ(w_.state(), ShardState::kDegraded) << h;
     EXPECT_FALSE(w_.Confirmed());
@@ -173,7 +146,7 @@ TEST_F(ShardWatchTest, AProbeTimeoutAloneNeverMakesAHealthyShardHalted) {
 TEST_F(ShardWatchTest, EveryNodeDownIsEvidenceNotSilence) {
   w_.Observe(All(100));
   std::vector<NodeStatus> down;
-  for (const Node& n : inv_.shards[0].nodes) down.push_back(Down(n.name));
+  for (const Node& n : inv_.shards[0].nodes) down.push_back(Stopped(n.name));
   for (int i = 0; i < 3; ++i) {
     Tick();
     w_.Observe(down);

@@ -36,11 +36,8 @@ std::string GuardrailPlaybook(const Sandbox& sb) {
 class WatchGuardrails : public ::testing::Test {
  protected:
   void SetUp() override {
-    SandboxOptions opt;
-    opt.shards = 4;
-    opt.nodes = 5;
     std::string err;
-    ASSERT_TRUE(sb_.Up(opt, &err)) << err;
+    ASSERT_TRUE(sb_.Up({.shards = 4, .nodes = 5}, &err)) << err;
     ASSERT_TRUE(rx_.ok());
     pb_ = GuardrailPlaybook(sb_);
     state_ = sb_.dir() + "/state";

@@ -42,11 +42,8 @@ std::map<std::string, int> Begun(const std::string& state, const std::string& st
 
 TEST(WatchHa, OneActorAndTheOtherFinishesItsRecoveryAfterAKill9) {
   Sandbox sb;
-  SandboxOptions opt;
-  opt.shards = 4;
-  opt.nodes = 5;
   std::string err;
-  ASSERT_TRUE(sb.Up(opt, &err)) << err;
+  ASSERT_TRUE(sb.Up({.shards = 4, .nodes = 5}, &err)) << err;
   LocalEtcd etcd;
   ASSERT_TRUE(etcd.ok()) << etcd.error();
   std::string inv = WithEtcdLock(sb.inventory_path(), sb.dir() + "/inv-etcd.json", etcd, kTtlS);

@@ -166,10 +166,7 @@ void ExpectFiredThenResolved(const AlertReceiver& rx, const std::string& state, 
 TEST(WatchSandbox, ActsOnThe2019IncidentLeavesTheRestAloneAndADryRunTouchesNothing) {
   Sandbox sb;
   std::string err;
-  SandboxOptions opt;
-  opt.shards = kShards;
-  opt.nodes = 5;
-  ASSERT_TRUE(sb.Up(opt, &err)) << err;
+  ASSERT_TRUE(sb.Up({.shards = kShards, .nodes = 5}, &err)) << err;
   AlertReceiver rx;
   ASSERT_TRUE(rx.ok());
   const std::string pb = HangablePlaybook(sb), state = sb.dir() + "/state";
