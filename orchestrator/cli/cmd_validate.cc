@@ -39,7 +39,10 @@ std::string PlaybookSummary(const Playbook& pb) {
   return pb.path + ": ok — '" + pb.name + "', gate +" + std::to_string(pb.gate.min_new_blocks) +
          " blocks within " + std::to_string(pb.gate.within.count() / 1000) + " s, up to " +
          std::to_string(pb.escalation.max_shard_restarts) + " whole-shard restarts, " +
-         std::to_string(pb.parallel_shards) + " shard(s) at once; " +
+         std::to_string(pb.parallel_shards) + " shard(s) at once (recover: " +
+         (pb.recover_parallel_shards == 0 ? std::string("all")
+                                          : std::to_string(pb.recover_parallel_shards)) +
+         "); " +
          (!pb.window
               ? "no maintenance window"
               : (outside.empty() ? "inside its window (" + pb.window->ToString() + ")" : outside));

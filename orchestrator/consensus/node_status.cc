@@ -55,6 +55,40 @@ Status ReadOptionalInt(const json& doc, const std::string& pointer, std::optiona
   return out->has_value() ? Status::Ok() : Missing(pointer, "an integer", v);
 }
 
+/// An id as text: a string as it is, an integer in decimal; "" when absent or anything else.
+std::string IdAt(const json& doc, const std::string& pointer) {
+  const json* v = pointer.empty() ? nullptr : At(doc, pointer);
+  if (v == nullptr) return "";
+  if (v->is_string()) return v->get<std::string>();
+  return v->is_number_integer() ? ToJsonText(*v) : "";
+}
+
+/// Without a mode pointer: a node that names a leader (leader_id given) or simply answers is
+/// in normal mode; one whose leader id is empty or 0 is looking for a leader.
+Status ReadMode(const json& doc, const ProbeMap& map, ProbeFields* f) {
+  if (!map.mode.empty()) {
+    const json* mode = At(doc, map.mode);
+    if (mode == nullptr || !mode->is_string()) return Missing(map.mode, "a mode string", mode);
+    f->mode = mode->get<std::string>();
+  } else if (!map.leader_id.empty()) {
+    std::string leader = IdAt(doc, map.leader_id);
+    f->mode = leader.empty() || leader == "0" ? map.view_changing_mode : map.normal_mode;
+  } else {
+    f->mode = map.normal_mode;
+  }
+  return Status::Ok();
+}
+
+void ReadLeader(const json& doc, const ProbeMap& map, ProbeFields* f) {
+  if (!map.leader.empty()) {
+    const json* leader = At(doc, map.leader);
+    if (leader != nullptr && leader->is_boolean()) f->leader = leader->get<bool>();
+  } else if (!map.leader_id.empty()) {
+    std::string self = IdAt(doc, map.node_id);
+    if (!self.empty()) f->leader = IdAt(doc, map.leader_id) == self;
+  }
+}
+
 }  // namespace
 
 Result<ProbeFields> ParseProbeOutput(const std::string& output, const ProbeMap& map) {
@@ -69,15 +103,10 @@ Result<ProbeFields> ParseProbeOutput(const std::string& output, const ProbeMap& 
   std::optional<int64_t> h = height ? AsInteger(*height) : std::nullopt;
   if (!h) return Missing(map.height, "a block height", height);
   f.height = *h;
-  const json* mode = At(doc, map.mode);
-  if (mode == nullptr || !mode->is_string()) return Missing(map.mode, "a mode string", mode);
-  f.mode = mode->get<std::string>();
+  SHARDCTL_RETURN_IF_ERROR(ReadMode(doc, map, &f));
   SHARDCTL_RETURN_IF_ERROR(ReadOptionalInt(doc, map.view_id, &f.view_id));
   SHARDCTL_RETURN_IF_ERROR(ReadOptionalInt(doc, map.view_change_id, &f.view_change_id));
-  if (!map.leader.empty()) {
-    const json* leader = At(doc, map.leader);
-    if (leader != nullptr && leader->is_boolean()) f.leader = leader->get<bool>();
-  }
+  ReadLeader(doc, map, &f);
   if (!map.version.empty()) {
     const json* version = At(doc, map.version);
     if (version != nullptr && version->is_string()) f.version = version->get<std::string>();

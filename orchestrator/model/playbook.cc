@@ -118,6 +118,12 @@ class ObjectReader {
     }
   }
 
+  /// Keeps s as the error unless one is already kept.
+  void Take(const Status& s) {
+    if (err_->ok() && !s.ok()) *err_ = s;
+  }
+  const std::string& file() const { return file_; }
+
   void Fail(const std::string& where, const std::string& expected, const std::string& found) {
     if (err_->ok()) {
       *err_ = Status::Invalid(file_ + ":" + where + ": expected " + expected + ", found " + found);
@@ -182,8 +188,8 @@ void ReadCommands(ObjectReader r, Commands* c) {
   std::vector<CommandId> ids = AllCommands();
   ids.insert(ids.end(), UpgradeCommandIds().begin(), UpgradeCommandIds().end());
   for (CommandId id : ids) {
-    bool required = id == CommandId::kStop || id == CommandId::kStart ||
-                    id == CommandId::kIsRunning || id == CommandId::kProbe;
+    bool required =
+        id == CommandId::kStop || id == CommandId::kStart || id == CommandId::kIsRunning;
     std::string* field = MutableCommand(c, id);
     r.String(CommandKey(id), field, required);
     if (field->empty()) continue;
@@ -204,14 +210,40 @@ void ReadPointer(ObjectReader& r, const std::string& key, std::string* out, bool
 }
 
 void ReadProbe(ObjectReader r, ProbeMap* p) {
+  if (const json* http = r.Get("http", false); http != nullptr) {
+    auto parsed = ParseHttpProbe(*http, r.file(), r.Path("http"));
+    if (parsed.ok()) p->http = *parsed;
+    r.Take(parsed.status());
+  }
   ReadPointer(r, "height", &p->height, true);
   ReadPointer(r, "view_id", &p->view_id, false);
   ReadPointer(r, "view_change_id", &p->view_change_id, false);
-  ReadPointer(r, "mode", &p->mode, true);
+  ReadPointer(r, "mode", &p->mode, false);
   ReadPointer(r, "leader", &p->leader, false);
+  ReadPointer(r, "leader_id", &p->leader_id, false);
+  ReadPointer(r, "node_id", &p->node_id, false);
+  if (p->leader_id.empty() != p->node_id.empty()) {
+    r.Fail(r.Path(p->leader_id.empty() ? "leader_id" : "node_id"), "leader_id and node_id together",
+           "one of them");
+  } else if (!p->leader.empty() && !p->leader_id.empty()) {
+    r.Fail(r.Path("leader_id"), "leader or leader_id/node_id", "both");
+  }
   r.String("normal_mode", &p->normal_mode);
   r.String("view_changing_mode", &p->view_changing_mode);
   r.Finish();
+}
+
+/// A node is probed one way: commands.probe or probe.http.
+void CheckOneProbe(ObjectReader& top, const Playbook& pb) {
+  bool command = !pb.commands.probe.empty(), http = !pb.probe.http.empty();
+  if (command && http) {
+    top.Fail("/commands/probe", "one probe (commands.probe or probe.http)", "both");
+  } else if (!command && !http) {
+    top.Fail("/probe/http",
+             "a probe: probe.http (preferred: no process on the node) or "
+             "commands.probe",
+             "neither");
+  }
 }
 
 void ReadGate(ObjectReader r, GatePolicy* g) {
@@ -273,6 +305,7 @@ void ReadExitCodes(ObjectReader r, Playbook* pb) {
 void ReadShards(ObjectReader r, Playbook* pb) {
   r.IntList("order", &pb->shard_order, true);
   r.Int("parallel", 1, 1024, &pb->parallel_shards);
+  r.Int("recover_parallel", 0, 1024, &pb->recover_parallel_shards);
   r.Finish();
   std::set<int> unique(pb->shard_order.begin(), pb->shard_order.end());
   if (unique.size() != pb->shard_order.size()) {
@@ -409,6 +442,12 @@ const std::string& Commands::Get(CommandId id) const {
   return probe;
 }
 
+bool Playbook::Provides(CommandId id) const {
+  if (!commands.Get(id).empty()) return true;
+  return (id == CommandId::kVersion && !probe.version.empty()) ||
+         (id == CommandId::kProbe && !probe.http.empty());
+}
+
 Duration EscalationPolicy::BackoffBefore(int restart) const {
   if (restart <= 1) return Duration(0);
   double ms = static_cast<double>(backoff.count()) * std::pow(backoff_factor, restart - 2);
@@ -428,6 +467,7 @@ Result<Playbook> ParsePlaybook(const json& j, const std::string& path) {
   ReadExitCodes(top.Child("is_running_exit_codes"), &pb);
   top.Get("probe", true);
   ReadProbe(top.Child("probe"), &pb.probe);
+  CheckOneProbe(top, pb);
   ReadGate(top.Child("gate"), &pb.gate);
   ObjectReader stuck = top.Child("stuck");
   stuck.Seconds("after_s", &pb.stuck.after);
@@ -458,7 +498,9 @@ Result<Playbook> ParsePlaybook(const json& j, const std::string& path) {
   if (!err.ok()) return err;
   if (pb.escalation.max_backoff < pb.escalation.backoff)
     pb.escalation.max_backoff = pb.escalation.backoff;
-  if (pb.commands.version == pb.commands.probe) pb.probe.version = pb.upgrade.version_pointer;
+  bool version_in_probe = pb.probe.http.empty() ? pb.commands.version == pb.commands.probe
+                                                : pb.commands.version.empty();
+  if (version_in_probe) pb.probe.version = pb.upgrade.version_pointer;
   return pb;
 }
 
@@ -500,13 +542,17 @@ Status CheckPlaybookAgainst(const Playbook& pb, const Inventory& inv) {
       auto rendered = RenderNodeCommand(pb, id, *node);
       if (!rendered.ok()) return rendered.status();
     }
+    if (!pb.probe.http.empty()) {
+      auto request = RenderHttpProbe(pb.probe.http, *node);
+      if (!request.ok()) return request.status().Annotate(pb.path + ":/probe/http: ");
+    }
     auto lease = RenderLeasePath(pb.lease, inv, *node);
     if (!lease.ok()) return lease.status().Annotate(pb.path + ":/lease/path: ");
   }
   SHARDCTL_RETURN_IF_ERROR(CheckFaultsAgainst(pb, inv));
   // Upgrade commands are checked only when the playbook has them all (`upgrade` requires them).
   for (CommandId id : UpgradeCommandIds()) {
-    if (pb.commands.Get(id).empty()) return Status::Ok();
+    if (!pb.Provides(id)) return Status::Ok();
   }
   return CheckUpgradeAgainst(pb, inv);
 }

@@ -10,6 +10,7 @@
 
 #include "base/clock.h"
 #include "base/status.h"
+#include "model/http_probe.h"
 #include "model/inventory.h"
 #include "model/playbook_faults.h"
 #include "model/quorum.h"
@@ -52,7 +53,7 @@ struct Commands {
   std::string verify_binary;   // exit 0: the binary that runs is the known-good one
   std::string restore_binary;  // puts the known-good binary back
   std::string db_height;       // prints the stored chain height (node stopped)
-  std::string probe;           // prints JSON read through ProbeMap
+  std::string probe;           // prints JSON read through ProbeMap (or probe.http instead)
   std::string stage;           // upgrade commands: optional, all four needed by `upgrade`
   std::string swap;
   std::string rollback;
@@ -61,17 +62,22 @@ struct Commands {
   const std::string& Get(CommandId id) const;
 };
 
-/// Where the probe's JSON output holds each field (JSON pointers, RFC 6901).
+/// How a node is probed (probe.http, or else commands.probe) and where the JSON it answers holds
+/// each field (JSON pointers, RFC 6901).
 struct ProbeMap {
+  HttpProbe http;              // when set, probes are HTTP requests with no process on the node
   std::string height;          // required; number or decimal/"0x" string
   std::string view_id;         // optional
   std::string view_change_id;  // optional
-  std::string mode;            // required
+  std::string mode;            // optional: without it, a node that answers is in normal_mode
   std::string leader;          // optional; boolean
+  std::string leader_id;       // optional, instead of leader: the leader's id, and ...
+  std::string node_id;         // ... this node's id: it leads when they are equal
   std::string normal_mode = "Normal";
   std::string view_changing_mode = "ViewChanging";
   /// Not a playbook key: upgrade.version_pointer when the `version` command is the probe
-  /// command, so a probe also says which version runs and the upgrade asks no more.
+  /// command, or there is no `version` command and probe.http is given, so a probe also says
+  /// which version runs and the upgrade asks no more.
   std::string version;
 };
 
@@ -127,6 +133,9 @@ struct LeasePolicy {
 };
 
 struct Playbook {
+  /// True when the playbook can do id: its command is given, or (for version) the probe reads it.
+  bool Provides(CommandId id) const;
+
   std::string path;  // where it was read from, for messages
   std::string name;
   std::string description;
@@ -138,10 +147,11 @@ struct Playbook {
   GatePolicy gate;
   StuckPolicy stuck;
   EscalationPolicy escalation;
-  std::vector<int> shard_order;  // shards listed here go first, in this order
-  int parallel_shards = 1;
-  int parallel_nodes = 0;          // per step within a shard; 0: all nodes of the shard at once
-  int64_t sync_max_behind = 1000;  // a stopped node further behind the shard's best is flagged
+  std::vector<int> shard_order;     // shards listed here go first, in this order
+  int parallel_shards = 1;          // planned work (rolling, upgrade, drill): shards at once
+  int recover_parallel_shards = 0;  // recover: shards at once; 0: every halted shard at once
+  int parallel_nodes = 0;           // per step within a shard; 0: all nodes of the shard at once
+  int64_t sync_max_behind = 1000;   // a stopped node further behind the shard's best is flagged
   Timeouts timeouts;
   RollingPolicy rolling;
   std::optional<MaintenanceWindow> window;  // planned work (rolling-restart) only inside it

@@ -135,10 +135,11 @@ Result<std::string> RenderUpgradeCommand(const Playbook& pb, CommandId id, const
 
 Status CheckUpgradeAgainst(const Playbook& pb, const Inventory& inv) {
   for (CommandId id : UpgradeCommandIds()) {
-    if (pb.commands.Get(id).empty()) {
+    if (!pb.Provides(id)) {
       return Status::Invalid(pb.path + ":/commands/" + CommandKey(id) +
                              ": expected a command template (upgrade needs stage, swap, "
-                             "rollback and version), found nothing");
+                             "rollback and version, or probe.http with "
+                             "upgrade.version_pointer in place of version), found nothing");
     }
   }
   if (!pb.upgrade.present) {

@@ -67,7 +67,7 @@ Result<RunInfo> RunOperation(RunContext& ctx, Operation& op, const DriverOptions
                  .node = "",
                  .message = info.run_id});
   op.Prepare(shards);
-  ParallelFor(shards.size(), ctx.pb.parallel_shards, [&](size_t i) {
+  ParallelFor(shards.size(), op.ParallelShards(ctx.pb), [&](size_t i) {
     const Shard& shard = *ctx.inv.FindShard(shards[i]);
     if (ctx.Stopping()) return op.SkipShard(ctx, shard, i, ctx.StopReason());
     op.RunShard(ctx, shard, i);

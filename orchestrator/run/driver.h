@@ -26,6 +26,8 @@ class Operation {
   }
   /// The begin line's detail for these shards ("recover 4 shard(s), playbook p.json").
   virtual std::string Describe(const std::vector<int>& shards) const = 0;
+  /// How many shards run at once; 0: all. Default: the playbook's shards.parallel.
+  virtual int ParallelShards(const Playbook& pb) const { return pb.parallel_shards; }
   /// Called once, before any shard, with the shards to run (slot i is shards[i]).
   virtual void Prepare(const std::vector<int>& shards) = 0;
   virtual void RunShard(RunContext& ctx, const Shard& shard, size_t slot) = 0;

@@ -85,12 +85,19 @@ std::optional<bool> NodeOps::IsRunning(const Node& node, std::string* why) {
   return std::nullopt;
 }
 
+ExecResult NodeOps::Ask(const Node& node) {
+  if (ctx_.pb.probe.http.empty()) return Read(node, CommandId::kProbe);
+  auto request = RenderHttpProbe(ctx_.pb.probe.http, node);
+  if (!request.ok()) return Error(request.status().message());
+  return ctx_.transport.Fetch(node, *request, Options(CommandId::kProbe));
+}
+
 NodeStatus NodeOps::Probe(const Node& node, bool ask_running) {
   NodeStatus s;
   s.node = node.name;
   s.power = node.voting_power;
   if (ask_running) s.running = IsRunning(node, &s.error);
-  ExecResult r = Read(node, CommandId::kProbe);
+  ExecResult r = Ask(node);
   s.reachable = !IsUnreachable(r);
   if (!r.ok()) {
     s.error = "probe: " + Explain(r);

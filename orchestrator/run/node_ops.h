@@ -32,6 +32,9 @@ class NodeOps {
   /// Runs a read-only command (probe, is_running, db_height) without journaling.
   ExecResult Read(const Node& node, CommandId id);
 
+  /// The probe's raw answer: probe.http sent over the node's session (no process on the node),
+  /// or else the probe command.
+  ExecResult Ask(const Node& node);
   /// is_running's answer: true running, false stopped, nullopt unknown (*why says why).
   std::optional<bool> IsRunning(const Node& node, std::string* why);
   /// Probes node (and asks is_running first when ask_running).

@@ -99,6 +99,17 @@ ExecResult FakeTransport::Exec(const Node& node, const std::string& command,
   return r;
 }
 
+ExecResult FakeTransport::Fetch(const Node& node, const HttpRequest& request,
+                                const ExecOptions& options) {
+  ExecOptions no_stdin = options;
+  no_stdin.stdin_data = nullptr;
+  return Exec(node, FetchText(request), no_stdin);
+}
+
+std::string FakeTransport::FetchText(const HttpRequest& request) {
+  return "HTTP " + request.Describe() + " " + request.body;
+}
+
 void FakeTransport::CloseAll() {
   std::lock_guard<std::mutex> lock(mu_);
   ++close_all_count_;

@@ -19,6 +19,8 @@ namespace shardctl {
 /// fallback answers (by default: kError "no rule for ...", so unexpected commands are visible).
 /// Every call is recorded (with its stdin data, if any) with the time from the injected clock
 /// before the rule runs.
+/// Fetch is recorded and answered as Exec of FetchText(request) ("HTTP POST 127.0.0.1:9500/ BODY"),
+/// so rules match HTTP requests the same way.
 /// Exec applies options.max_output_bytes (truncating and setting *_truncated) and answers
 /// kCancelled without consulting rules when options.cancel is already set.
 /// Thread-safe: rules, fallback and the record are guarded; handlers run outside the lock, so a
@@ -51,7 +53,11 @@ class FakeTransport : public Transport {
 
   ExecResult Exec(const Node& node, const std::string& command,
                   const ExecOptions& options) override;
+  ExecResult Fetch(const Node& node, const HttpRequest& request,
+                   const ExecOptions& options) override;
   void CloseAll() override;
+  /// The text a Fetch is recorded and matched as.
+  static std::string FetchText(const HttpRequest& request);
 
   /// Copies of the record, in call order.
   std::vector<Call> calls() const;

@@ -6,6 +6,7 @@
 
 #include "transport/remote_wrapper.h"
 #include "transport/ssh_channel_exec.h"
+#include "transport/ssh_channel_http.h"
 #include "transport/ssh_connect.h"
 
 namespace shardctl {
@@ -65,6 +66,27 @@ void SshTransport::Drop(NodeSession& ns) {
 
 ExecResult SshTransport::Exec(const Node& node, const std::string& command,
                               const ExecOptions& options) {
+  return OnNode(node, options,
+                [&](ssh_session session, const ExecOptions& o, TimePoint deadline,
+                    bool* not_started, bool* broken) {
+                  Duration left = std::chrono::duration_cast<Duration>(deadline - SteadyNow());
+                  return ExecOnSession(session,
+                                       WrapRemoteCommand(command, left, o.stdin_data != nullptr), o,
+                                       deadline, not_started, broken);
+                });
+}
+
+ExecResult SshTransport::Fetch(const Node& node, const HttpRequest& request,
+                               const ExecOptions& options) {
+  return OnNode(node, options,
+                [&](ssh_session session, const ExecOptions& o, TimePoint deadline,
+                    bool* not_started, bool* broken) {
+                  return FetchOnSession(session, request, o, deadline, not_started, broken);
+                });
+}
+
+ExecResult SshTransport::OnNode(const Node& node, const ExecOptions& options,
+                                const SessionWork& work) {
   TimePoint start = SteadyNow();
   ExecOptions o = options;
   if (o.cancel == nullptr) o.cancel = options_.cancel;
@@ -73,14 +95,15 @@ ExecResult SshTransport::Exec(const Node& node, const std::string& command,
   ExecResult r;
   {
     std::lock_guard<std::mutex> lock(ns->mu);
-    r = ExecLocked(*ns, node, command, o, &deadline);
+    r = OnSessionLocked(*ns, node, o, &deadline, work);
   }
   r.duration = std::chrono::duration_cast<Duration>(SteadyNow() - start);
   return r;
 }
 
-ExecResult SshTransport::ExecLocked(NodeSession& ns, const Node& node, const std::string& command,
-                                    const ExecOptions& options, TimePoint* deadline) {
+ExecResult SshTransport::OnSessionLocked(NodeSession& ns, const Node& node,
+                                         const ExecOptions& options, TimePoint* deadline,
+                                         const SessionWork& work) {
   bool may_retry = ns.session != nullptr;
   if (ns.session != nullptr && ssh_is_connected(ns.session) == 0) Drop(ns);
   while (true) {
@@ -91,16 +114,14 @@ ExecResult SshTransport::ExecLocked(NodeSession& ns, const Node& node, const std
       ExecResult failure;
       if (!Connect(ns, node, options, deadline, &failure)) return failure;
     }
-    Duration left = *deadline - SteadyNow();
+    Duration left = std::chrono::duration_cast<Duration>(*deadline - SteadyNow());
     if (left <= Duration(0)) {
       return Failure(ExecResult::Outcome::kTimedOut, "no time left to start the command");
     }
     SetSessionTimeout(ns.session, std::min(left, options_.connect_timeout));
     bool not_started = false;
     bool broken = false;
-    ExecResult r =
-        ExecOnSession(ns.session, WrapRemoteCommand(command, left, options.stdin_data != nullptr),
-                      options, *deadline, &not_started, &broken);
+    ExecResult r = work(ns.session, options, *deadline, &not_started, &broken);
     if (broken) Drop(ns);
     if (not_started && may_retry) {
       may_retry = false;  // the kept session had died: reconnect once and try again

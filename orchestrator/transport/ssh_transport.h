@@ -4,6 +4,7 @@
 #include <libssh/libssh.h>
 
 #include <atomic>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -53,6 +54,8 @@ class SshTransport : public Transport {
 
   ExecResult Exec(const Node& node, const std::string& command,
                   const ExecOptions& options) override;
+  ExecResult Fetch(const Node& node, const HttpRequest& request,
+                   const ExecOptions& options) override;
   /// Disconnects every kept session (waits for calls in progress on them to end).
   void CloseAll() override;
 
@@ -79,8 +82,14 @@ class SshTransport : public Transport {
   Result<BastionLink*> LinkFor(const SshTarget& via, const SshConnectParams& node_params);
   SshConnectParams ParamsFor(const SshTarget& target, TimePoint deadline) const;
   Duration ConnectTimeoutFor(const SshTarget& target) const;
-  ExecResult ExecLocked(NodeSession& ns, const Node& node, const std::string& command,
-                        const ExecOptions& options, TimePoint* deadline);
+  /// One piece of work on a connected session: (session, effective options with the transport's
+  /// cancel token, deadline, *not_started, *broken), as ExecOnSession takes them.
+  using SessionWork =
+      std::function<ExecResult(ssh_session, const ExecOptions&, TimePoint, bool*, bool*)>;
+  /// Runs work on node's kept session (connecting first if needed), timing the whole call.
+  ExecResult OnNode(const Node& node, const ExecOptions& options, const SessionWork& work);
+  ExecResult OnSessionLocked(NodeSession& ns, const Node& node, const ExecOptions& options,
+                             TimePoint* deadline, const SessionWork& work);
   /// Connects ns for node, waiting for a handshake slot first (which moves *deadline on by the
   /// wait). On failure returns the result to report and leaves ns.session null.
   bool Connect(NodeSession& ns, const Node& node, const ExecOptions& options, TimePoint* deadline,

@@ -7,6 +7,7 @@
 
 #include "base/cancel.h"
 #include "base/clock.h"
+#include "model/http_probe.h"
 #include "model/inventory.h"
 
 namespace shardctl {
@@ -61,6 +62,12 @@ class Transport {
   /// kept and reused by later calls in the same run.
   virtual ExecResult Exec(const Node& node, const std::string& command,
                           const ExecOptions& options) = 0;
+  /// Sends request to a port on the node (as the node sees it) over the node's kept session, with
+  /// no process started there; options.stdin_data is ignored. A 2xx answer is kExited with
+  /// exit_code 0 and the body in out; another status is kError saying which (body in out).
+  /// Same threading, session and timeout rules as Exec.
+  virtual ExecResult Fetch(const Node& node, const HttpRequest& request,
+                           const ExecOptions& options) = 0;
   /// Closes every kept session.
   virtual void CloseAll() = 0;
 };

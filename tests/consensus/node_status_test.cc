@@ -45,6 +45,34 @@ TEST(NodeStatusTest, ReadsTheVersionWhenTheVersionCommandIsTheProbe) {
   EXPECT_EQ(own->probe.version, "");
 }
 
+TEST(NodeStatusTest, LeaderByIdAndModeFromKnowingALeader) {
+  // etcd's /v3/maintenance/status: ids as decimal strings, no mode of its own.
+  auto pb = LoadPlaybook(testing::ShippedPlaybook("etcd"));
+  ASSERT_TRUE(pb.ok()) << pb.status().ToString();
+  const std::string self = R"("header":{"member_id":"7","raft_term":"2"},"raftIndex":"40")";
+  auto lead = ParseProbeOutput("{" + self + R"(,"leader":"7","raftTerm":"2"})", pb->probe);
+  ASSERT_TRUE(lead.ok()) << lead.status().ToString();
+  EXPECT_EQ(lead->height, 40);
+  EXPECT_EQ(lead->view_id, 2);
+  EXPECT_EQ(lead->leader, true);
+  EXPECT_EQ(lead->mode, "Normal");
+  auto follow = ParseProbeOutput("{" + self + R"(,"leader":"9"})", pb->probe);
+  ASSERT_TRUE(follow.ok());
+  EXPECT_EQ(follow->leader, false);
+  EXPECT_EQ(follow->mode, "Normal");
+  auto lost = ParseProbeOutput("{" + self + "}", pb->probe);  // the gateway omits a 0 leader
+  ASSERT_TRUE(lost.ok());
+  EXPECT_EQ(lost->leader, false);
+  EXPECT_EQ(lost->mode, "NoLeader");
+
+  ProbeMap bare;  // no mode, no leader: an answer means normal
+  bare.height = "/h";
+  auto f = ParseProbeOutput(R"({"h":3})", bare);
+  ASSERT_TRUE(f.ok());
+  EXPECT_EQ(f->mode, bare.normal_mode);
+  EXPECT_FALSE(f->leader);
+}
+
 TEST(NodeStatusTest, ErrorsNameThePointer) {
   ProbeMap map = testing::TestPlaybook().probe;
   EXPECT_EQ(ParseProbeOutput(R"({"result":{}})", map).status().message(),

@@ -1,6 +1,6 @@
 // Any bytes as a node's probe output, read through the sandbox playbook's map (every field,
-// one of them a boolean, and the version an upgrade reads from it): fields or an error, never a
-// crash.
+// one of them a boolean, and the version an upgrade reads from it) and through etcd's (no mode,
+// the leader by id): fields or an error, never a crash.
 #include "consensus/node_status.h"
 #include "fuzz_input.h"
 
@@ -15,7 +15,20 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     m.version = "/result/version";
     return m;
   }();
-  auto fields = shardctl::ParseProbeOutput(shardctl::fuzz::AsText(data, size), map);
-  if (fields.ok() && fields->height < 0) shardctl::fuzz::Broken();  // a height was required
+  static const shardctl::ProbeMap by_id = [] {
+    shardctl::ProbeMap m;
+    m.height = "/raftIndex";
+    m.view_id = "/raftTerm";
+    m.leader_id = "/leader";
+    m.node_id = "/header/member_id";
+    return m;
+  }();
+  const std::string text = shardctl::fuzz::AsText(data, size);
+  for (const shardctl::ProbeMap* m : {&map, &by_id}) {
+    auto fields = shardctl::ParseProbeOutput(text, *m);
+    if (fields.ok() && fields->height < 0) shardctl::fuzz::Broken();  // a height was required
+    // Without a mode pointer the mode is derived, never left empty.
+    if (fields.ok() && m == &by_id && fields->mode.empty()) shardctl::fuzz::Broken();
+  }
   return 0;
 }

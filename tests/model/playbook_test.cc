@@ -31,7 +31,10 @@ TEST(PlaybookTest, ShippedPlaybooksParse) {
   for (const char* name : {"harmony-recover.json", "sandbox.json"}) {
     auto r = LoadPlaybook(testing::SourceDir() + "/playbooks/" + name);
     ASSERT_TRUE(r.ok()) << r.status().ToString();
-    EXPECT_FALSE(r->commands.probe.empty());
+    EXPECT_TRUE(r->commands.probe.empty());  // probed over HTTP: no process on the node
+    EXPECT_FALSE(r->probe.http.empty());
+    EXPECT_EQ(r->probe.version, "/result/version");  // the upgrade reads versions from there
+    EXPECT_TRUE(r->Provides(CommandId::kVersion));
     EXPECT_FALSE(r->commands.verify_binary.empty());
     EXPECT_FALSE(r->commands.restore_binary.empty());
   }

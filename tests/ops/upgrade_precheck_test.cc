@@ -70,7 +70,8 @@ TEST(PrecheckTest, RefusesMissingOrMalformedInputWithWhatWasExpected) {
 
 TEST(VersionCheckTest, ComparesWhatTheRunningNodeReports) {
   FakeTransport t;
-  t.On("n1", "ctl probe",
+  // sandbox.json probes over HTTP and has no version command: the version is read from there.
+  t.On("n1", "HTTP POST 127.0.0.1:9500/ ",
        FakeTransport::Ok(
            R"js({"result":{"version":"validator-sim v2 (harmony-compatible RPC)"}})js"));
   Playbook pb = PrecheckPlaybook();
@@ -85,11 +86,12 @@ TEST(VersionCheckTest, ComparesWhatTheRunningNodeReports) {
             "n1: reports version \"validator-sim v2 (harmony-compatible RPC)\", expected v3");
   run.version = "";
   EXPECT_TRUE(CheckNodeVersion(t, pb, n, run, nullptr).ok());
-  t.On("n1", "ctl probe",
-       FakeTransport::Exited(7, "", "probe: cannot connect to 127.0.0.1:9500\n"));
+  t.On("n1", "HTTP POST", FakeTransport::Failure(ExecResult::Outcome::kError,
+                                                   "the node cannot connect to 127.0.0.1:9500"));
   run.version = "v2";
   s = CheckNodeVersion(t, pb, n, run, nullptr);
-  EXPECT_NE(s.message().find("probe: cannot connect"), std::string::npos) << s.message();
+  EXPECT_NE(s.message().find("cannot connect to 127.0.0.1:9500"), std::string::npos)
+      << s.message();
 }
 
 TEST(VersionCheckTest, AVersionInTheLatestProbeIsTakenWithoutAskingAgain) {

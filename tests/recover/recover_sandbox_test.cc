@@ -76,7 +76,7 @@ void ExpectBeginBeforeResult(const std::vector<json>& journal) {
 TEST(RecoverSandbox, Aug30RecoversEveryShardReplacingTheBrokenBinaries) {
   Sandbox sb;
   SandboxOptions opt;
-  opt.shards = 2;  // two shards recovered in parallel (the playbook's shards.parallel = 2)
+  opt.shards = 2;  // two shards, recovered at once (recover takes every halted shard at once)
   opt.nodes = 5;
   std::string err, out;
   ASSERT_TRUE(sb.Up(opt, &err)) << err;

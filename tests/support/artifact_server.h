@@ -1,4 +1,4 @@
-// An HTTP server on 127.0.0.1 for tests that download release artifacts (cpp-httplib).
+// An HTTP server on 127.0.0.1 for tests that speak HTTP: release downloads, probes (cpp-httplib).
 #pragma once
 
 #include <httplib.h>
@@ -18,6 +18,7 @@ class ArtifactServer {
   ArtifactServer& operator=(const ArtifactServer&) = delete;
 
   bool ok() const { return port_ > 0; }
+  int port() const { return port_; }
   httplib::Server& svr() { return svr_; }
   /// "http://127.0.0.1:PORT" + path.
   std::string Url(const std::string& path) const;

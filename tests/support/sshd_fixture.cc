@@ -5,12 +5,21 @@
 
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
+#include <map>
 #include <string>
 
 namespace shardctl::testing {
 
 namespace {
 std::string LocalSshdScript() { return SourceDir() + "/tools/local-sshd"; }
+
+int CountInLog(const std::string& dir, const std::string& needle) {
+  std::string log = ReadFile(dir + "/sshd.log");
+  int n = 0;
+  for (size_t at = log.find(needle); at != std::string::npos; at = log.find(needle, at + 1)) ++n;
+  return n;
+}
 
 /// True while pid exists and is not a zombie. The daemonized sshd's parent is init, which may
 /// reap it only seconds later, so `kill -0` alone says "alive" long after it exited.
@@ -54,12 +63,31 @@ bool LocalSshd::Stop() {
   return !running_;
 }
 
-int LocalSshd::AcceptedLogins() const {
-  std::string log = ReadFile(dir_ + "/sshd.log");
+int LocalSshd::AcceptedLogins() const { return CountInLog(dir_, "Accepted publickey"); }
+
+int LocalSshd::StartedSessions() const { return CountInLog(dir_, "Starting session: "); }
+
+int LocalSshd::Descendants() const {
+  std::string pid_text = ReadFile(dir_ + "/sshd.pid");
+  pid_t root = pid_text.empty() ? 0 : static_cast<pid_t>(std::stol(pid_text));
+  std::map<pid_t, pid_t> parent;  // pid -> ppid, for every live process
+  for (const auto& entry : std::filesystem::directory_iterator("/proc")) {
+    std::string name = entry.path().filename();
+    if (name.find_first_not_of("0123456789") != std::string::npos) continue;
+    std::string stat = ReadFile("/proc/" + name + "/stat");
+    size_t paren = stat.rfind(')');
+    if (paren == std::string::npos || paren + 4 >= stat.size() || stat[paren + 2] == 'Z') continue;
+    parent[std::stoi(name)] = static_cast<pid_t>(std::atol(stat.c_str() + paren + 4));
+  }
+  auto up = [&](pid_t p) {
+    auto it = parent.find(p);
+    return it == parent.end() ? pid_t{0} : it->second;
+  };
   int n = 0;
-  for (size_t at = log.find("Accepted publickey"); at != std::string::npos;
-       at = log.find("Accepted publickey", at + 1)) {
-    ++n;
+  for (const auto& [pid, ppid] : parent) {
+    pid_t p = ppid;
+    while (p > 1 && p != root) p = up(p);
+    if (p == root && root > 0) ++n;
   }
   return n;
 }

@@ -36,6 +36,10 @@ class LocalSshd {
 
   /// How many logins sshd.log records as accepted (needs log level INFO or more).
   int AcceptedLogins() const;
+  /// How many sessions sshd started a process for (a command, a shell): log level VERBOSE.
+  int StartedSessions() const;
+  /// How many processes run under this sshd now (connection handlers and what they started).
+  int Descendants() const;
 
   /// Stops sshd early (the destructor then does nothing). Returns true once it is gone.
   bool Stop();

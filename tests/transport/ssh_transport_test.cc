@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <cstdlib>
+#include <future>
 #include <sstream>
 #include <thread>
 
@@ -176,6 +177,44 @@ TEST_F(SshTransportTest, ATimedOutCommandIsKilledOnTheNodeEvenWithoutSignalReque
       << "still running on the node";
 }
 
+// The login shell sshd starts reads root's rc file from the sshd's private HOME; the command
+// must not start a second shell that reads it again, and a kill must not land inside it.
+TEST_F(SshTransportTest, RcFilesRunOncePerCommandAndATimeoutKillsTheCommandNotThem) {
+  const std::string log = sshd_.dir() + "/home/rc.log";
+  sshd_.temp().WriteFile("ssh/home/.bashrc",
+                         "echo start >> " + log + "; sleep 0.3; echo done >> " + log + "\n");
+  SshTransport t;
+  Node node = sshd_.MakeNode("a");
+  std::string four_runs;
+  for (int i = 0; i < 4; ++i) {
+    ASSERT_TRUE(t.Exec(node, "true", Opts()).ok());
+    four_runs += "start\ndone\n";
+  }
+  EXPECT_EQ(ReadFile(log), four_runs);
+  // The deadline passes while the rc file still sleeps: the command is killed once it starts.
+  const std::string marker = "sleep 1003." + std::to_string(getpid());
+  ExecResult r = t.Exec(node, marker, Opts(Duration(100)));
+  EXPECT_EQ(r.outcome, Outcome::kTimedOut) << r.Reason();
+  EXPECT_TRUE(r.remote_killed) << r.Reason();
+  EXPECT_TRUE(testing::WaitFor([&] { return !RunsOnTheNode(marker); }, milliseconds(10000)));
+  std::string after = ReadFile(log);
+  EXPECT_EQ(after.substr(after.size() - 11), "start\ndone\n") << after;
+}
+
+TEST_F(SshTransportTest, OneWatchdogBesideTheCommandAndNoSecondShell) {
+  SshTransport t;
+  Node node = sshd_.MakeNode("a");
+  ASSERT_TRUE(t.Exec(node, "true", Opts()).ok());
+  const int idle = sshd_.Descendants();
+  const std::string marker = "sleep 1004." + std::to_string(getpid());
+  auto command = std::async(std::launch::async, [&] { return t.Exec(node, marker, Opts()); });
+  ASSERT_TRUE(testing::WaitFor([&] { return RunsOnTheNode(marker); }, milliseconds(10000)));
+  // The login shell running the command, the command's own process, and one watchdog.
+  EXPECT_LE(sshd_.Descendants() - idle, 3);
+  RunCommand({"pkill", "-f", "^" + marker});
+  EXPECT_EQ(command.get().outcome, Outcome::kSignaled);  // the shell dies as its command did
+}
+
 TEST_F(SshTransportTest, ACancelledCommandIsKilledOnTheNode) {
   SshTransport t;
   Node node = sshd_.MakeNode("a");
@@ -228,12 +267,10 @@ TEST_F(SshTransportTest, ReusesOneConnectionPerNode) {
 TEST_F(SshTransportTest, ReconnectsOnceWhenAKeptSessionDied) {
   SshTransport t;
   Node node = sshd_.MakeNode("a");
-  // The command runs under timeout under the remote wrapper (transport/remote_wrapper.h), whose
-  // parent is this connection's sshd process; print it, then kill it in background.
-  ExecResult r = t.Exec(node,
-                        "p=$(ps -o ppid= -p $(ps -o ppid= -p $PPID) | tr -d ' '); echo $p; "
-                        "(sleep 0.2; kill -KILL $p) >/dev/null 2>&1 &",
-                        Opts());
+  // The command runs in the login shell (transport/remote_wrapper.h), whose parent is this
+  // connection's sshd process; print it, then kill it in background.
+  ExecResult r =
+      t.Exec(node, "p=$PPID; echo $p; (sleep 0.2; kill -KILL $p) >/dev/null 2>&1 &", Opts());
   ASSERT_TRUE(r.ok()) << r.Reason();
   int server_pid = std::stoi(r.out);
   ASSERT_TRUE(testing::WaitFor([&] { return kill(server_pid, 0) != 0; }, milliseconds(5000)));

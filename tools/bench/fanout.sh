@@ -5,7 +5,10 @@
 #
 #   tools/bench/fanout.sh N [--tools "shardctl clush16 clushN pssh ansible16 ansibleN"]
 #                           [--shardctl PATH] [-j J] [--cmd COMMAND] [--keep DIR] [--bastion]
+#                           [--heavy-rc]
 #
+# --heavy-rc: the sshd's HOME gets tools/bench/heavy-bashrc as .bashrc (a version manager's
+# init: ~100 ms of CPU per login shell), as on a real host; every tool's remote shell pays it.
 # --bastion: every node sits behind a second private sshd (the bastion, LogLevel INFO) that the
 # tools must jump through: shardctl with inventory `jump` (one kept session, a direct-tcpip
 # channel per node), clush with `-o '-J bastion'` (OpenSSH ProxyJump: one more ssh process and
@@ -20,7 +23,7 @@ set -euo pipefail
 
 root=$(cd "$(dirname "$0")/../.." && pwd)
 n=${1:-}
-[[ "$n" =~ ^[1-9][0-9]*$ ]] || { sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
+[[ "$n" =~ ^[1-9][0-9]*$ ]] || { sed -n '2,23p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
 shift
 tools=
 shardctl=${SHARDCTL:-$root/build/bin/shardctl}
@@ -28,9 +31,11 @@ jobs=0
 cmd=hostname
 keep=
 bastion=
+heavy_rc=
 while [ $# -gt 0 ]; do
   case "$1" in
     --bastion) bastion=1; shift ;;
+    --heavy-rc) heavy_rc=1; shift ;;
     --tools) tools=$2; shift 2 ;;
     --shardctl) shardctl=$2; shift 2 ;;
     -j) jobs=$2; shift 2 ;;
@@ -56,6 +61,7 @@ trap cleanup EXIT
 
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 "$root/tools/local-sshd" start --dir "$work/ssh" --port "$port" --private-home
+[ -z "$heavy_rc" ] || cp "$root/tools/bench/heavy-bashrc" "$work/ssh/home/.bashrc"
 key=$work/ssh/id_ed25519
 kh=$work/ssh/known_hosts
 bport=0
@@ -121,7 +127,11 @@ run() {
   /usr/bin/time -f "%e %U %S" -o "$work/$label.time" "$@" >"$out" 2>"$work/$label.err" || true
   local wall user sys ok sessions=-
   read -r wall user sys < <(tail -n 1 "$work/$label.time")
-  ok=$(grep -cE "$regex" "$out" || true)
+  if [ "$regex" = clush-stderr ]; then  # output-less commands: every node not named in stderr
+    ok=$(( n - $(grep -cE '^clush: b[0-9]+' "$work/$label.err" || true) ))
+  else
+    ok=$(grep -cE "$regex" "$out" || true)
+  fi
   [ -z "$bastion" ] || sessions=$(( $(bastion_logins) - logins_before ))
   echo "$label $wall $(echo "$user + $sys" | bc) $ok $sessions" >> "$work/results"
 }
@@ -139,7 +149,10 @@ for t in $tools; do
     clush16|clushN)
       command -v clush >/dev/null || { echo "skip $t: clush missing" >&2; continue; }
       f=16; [ "$t" = clushN ] && f=$n
-      run "clush-f$f" '^b[0-9]+: ' -- clush -f "$f" -t 30 -u 120 -o "-F $cfg ${jump[*]}" \
+      regex='^b[0-9]+: '
+      # A command that prints nothing (true) leaves no line per node: count the failures.
+      [ -n "$(bash -c "$cmd" 2>/dev/null)" ] || regex=clush-stderr
+      run "clush-f$f" "$regex" -- clush -f "$f" -t 30 -u 120 -o "-F $cfg ${jump[*]}" \
         -w "b[0-$last]" "$cmd" ;;
     pssh)
       command -v parallel-ssh >/dev/null || { echo "skip pssh: parallel-ssh missing" >&2; continue; }
@@ -156,7 +169,7 @@ for t in $tools; do
   esac
 done
 
-echo "N=$n command=$cmd cores=$(nproc) bastion=${bastion:-no}" \
+echo "N=$n command=$cmd cores=$(nproc) bastion=${bastion:-no} heavy_rc=${heavy_rc:-no}" \
   "load(1m) before=$load_before after=$(cut -d' ' -f1 /proc/loadavg)"
 awk -v n="$n" '
   { label[NR] = $1; wall[NR] = $2; cpu[NR] = $3; ok[NR] = $4; sess[NR] = $5

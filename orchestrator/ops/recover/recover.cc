@@ -15,6 +15,8 @@ class RecoverOperation : public Operation {
   std::string Describe(const std::vector<int>& shards) const override {
     return "recover " + std::to_string(shards.size()) + " shard(s)" + (force_ ? ", --force" : "");
   }
+  /// A halted shard gains nothing by waiting for another one's recovery.
+  int ParallelShards(const Playbook& pb) const override { return pb.recover_parallel_shards; }
   void Prepare(const std::vector<int>& shards) override { shards_.resize(shards.size()); }
   void RunShard(RunContext& ctx, const Shard& shard, size_t slot) override {
     auto resume = resume_.find(shard.id);

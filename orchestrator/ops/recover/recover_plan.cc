@@ -74,7 +74,7 @@ Result<RecoverPlan> BuildRecoverPlan(const Inventory& inv, const Playbook& pb,
   if (!order.ok()) return order.status();
   RecoverPlan plan;
   plan.shard_order = *order;
-  plan.parallel_shards = pb.parallel_shards;
+  plan.parallel_shards = pb.recover_parallel_shards;
   for (int id : *order) PlanBuilder(pb, *inv.FindShard(id), &plan.steps).Build(options.force);
   return plan;
 }
@@ -82,7 +82,10 @@ Result<RecoverPlan> BuildRecoverPlan(const Inventory& inv, const Playbook& pb,
 std::string RenderPlanText(const RecoverPlan& plan) {
   std::string out = "shards in order:";
   for (int id : plan.shard_order) out += " " + std::to_string(id);
-  out += " (" + std::to_string(plan.parallel_shards) + " at once)\n";
+  out +=
+      plan.parallel_shards == 0 || plan.parallel_shards >= static_cast<int>(plan.shard_order.size())
+          ? " (all at once)\n"
+          : " (" + std::to_string(plan.parallel_shards) + " at once)\n";
   int shard = -1;
   std::string note;
   for (const PlanStep& s : plan.steps) {

@@ -18,12 +18,19 @@ Status CheckNodeVersion(Transport& transport, const Playbook& pb, const Node& no
   if (probed && probed->answered && probed->fields.version) {
     return Matches(node, *probed->fields.version, run);
   }
-  auto cmd = RenderUpgradeCommand(pb, CommandId::kVersion, node, run);
-  if (!cmd.ok()) return cmd.status();
   ExecOptions o;
   o.timeout = pb.timeouts.probe;
   o.cancel = cancel;
-  ExecResult r = transport.Exec(node, *cmd, o);
+  ExecResult r;
+  if (pb.commands.version.empty()) {  // the version is read from probe.http's answer
+    auto request = RenderHttpProbe(pb.probe.http, node);
+    if (!request.ok()) return request.status();
+    r = transport.Fetch(node, *request, o);
+  } else {
+    auto cmd = RenderUpgradeCommand(pb, CommandId::kVersion, node, run);
+    if (!cmd.ok()) return cmd.status();
+    r = transport.Exec(node, *cmd, o);
+  }
   if (!r.ok()) {
     return Status::Failed(node.name + ": version: " + r.Reason() +
                           (r.err.empty() ? "" : ": " + r.err.substr(0, r.err.find('\n'))));
