@@ -23,10 +23,10 @@ struct ControlFlags {
 
 HelpText WatchControlHelp() {
   return {
-      "shardctl watch pause -i INVENTORY --reason \"WHY\" [--state-dir DIR]\n"
-      "       shardctl watch resume -i INVENTORY [--reason \"WHY\"] [--state-dir DIR]\n"
-      "       shardctl watch approve SHARD -i INVENTORY [--reason \"WHY\"] [--state-dir DIR]\n"
-      "       shardctl watch report -i INVENTORY [--since 24h] [--state-dir DIR]",
+      "shardctl watch pause (-i INVENTORY | --network NAME) --reason \"WHY\" [--state-dir DIR]\n"
+      "       shardctl watch resume (-i INVENTORY | --network NAME) [--reason \"WHY\"]\n"
+      "       shardctl watch approve SHARD (-i INVENTORY | --network NAME) [--reason \"WHY\"]\n"
+      "       shardctl watch report (-i INVENTORY | --network NAME) [--since 24h]",
       "Controls the watchers of a network from any shell, through the watch journal\n"
       "(STATE_DIR/watch/NETWORK.jsonl) every watcher of that state dir reads each round:\n"
       "no --listen needed, and every control is journaled with who gave it.\n"
@@ -131,8 +131,9 @@ int RunWatchControl(const std::vector<std::string>& args) {
       "network", po::value(&f.network)->value_name("NAME"), "the network (instead of -i)")(
       "reason", po::value(&f.reason)->value_name("WHY"), "journaled with the control")(
       "since", po::value(&f.since)->value_name("DUR"), "report: how far back (default 24h)")(
-      "state-dir", po::value(&o.state_dir)->value_name("DIR"), "the watchers' state dir");
-  AddInventoryOption(&d, &o);
+      "state-dir", po::value(&o.state_dir)->value_name("DIR"), "the watchers' state dir")(
+      "inventory,i", po::value(&o.inventory)->value_name("FILE"),
+      "the network's inventory (or --network)");
   po::positional_options_description pos;
   pos.add("action", 1).add("shard", 1);
   int code = kExitOk;
