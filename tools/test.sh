@@ -3,20 +3,22 @@
 # real processes (a private sshd, validator simulators, etcd) on free loopback ports in their own
 # temp dirs, so they run in parallel.
 #
-#   tools/test.sh [CTEST_ARGS...]             the whole suite under ASan + UBSan (clang-14,
-#                                             build-asan/), each fuzzer 10 s included; e.g. -L unit
-#   tools/test.sh --sanitize [CTEST_ARGS...]  the same, said explicitly
-#   tools/test.sh --plain [CTEST_ARGS...]     the suite without sanitizers (g++, build/)
+#   tools/test.sh [CTEST_ARGS...]             the whole suite: unit, simulator and integration
+#                                             tests, built with g++ (build/); e.g. -L unit
+#   tools/test.sh --plain [CTEST_ARGS...]     the same, said explicitly
+#   tools/test.sh --sanitize [CTEST_ARGS...]  the whole suite under ASan + UBSan (clang-14,
+#                                             build-asan/), each fuzzer 10 s included
 #   tools/test.sh --tsan [CTEST_ARGS...]      the unit tests (engines, transport, fakes) under TSan
 #                                             (build-tsan/; other labels with -L)
-# Any sanitizer report fails the test that caused it. The simulator (the stand-in for the node
-# software) is built without sanitizers; shardctl, its library and the tests are checked.
+# CI (.ci/run) runs the first, then --sanitize. Any sanitizer report fails the test that caused
+# it. The simulator (the stand-in for the node software) is built without sanitizers; shardctl,
+# its library and the tests are checked.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-dir=build-asan build=(--all --sanitize address,undefined) labels=()
+dir=build build=(--all) labels=()
 case "${1:-}" in
-  --sanitize) shift ;;
-  --plain) dir=build build=(--all); shift ;;
+  --plain) shift ;;
+  --sanitize) dir=build-asan build=(--all --sanitize address,undefined); shift ;;
   --tsan) dir=build-tsan build=(--all --sanitize thread); labels=(-L unit); shift ;;
 esac
 [ $# -eq 0 ] || labels=()

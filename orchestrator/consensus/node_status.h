@@ -27,7 +27,7 @@ struct NodeStatus {
   std::string node;
   int power = 1;
   bool reachable = false;       // the transport ran a command on it
-  std::optional<bool> running;  // is_running's answer, when asked and understood
+  std::optional<bool> running;  // when asked: true if the probe answered, else is_running's
   bool answered = false;        // the probe ran and its output parsed; fields below are valid
   ProbeFields fields;
   std::string error;  // why something above is missing, for people

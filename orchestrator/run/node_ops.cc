@@ -96,20 +96,19 @@ NodeStatus NodeOps::Probe(const Node& node, bool ask_running) {
   NodeStatus s;
   s.node = node.name;
   s.power = node.voting_power;
-  if (ask_running) s.running = IsRunning(node, &s.error);
   ExecResult r = Ask(node);
   s.reachable = !IsUnreachable(r);
-  if (!r.ok()) {
-    s.error = "probe: " + Explain(r);
+  auto fields = r.ok() ? ParseProbeOutput(r.out, ctx_.pb.probe)
+                       : Result<ProbeFields>(Status::Failed("probe: " + Explain(r)));
+  if (fields.ok()) {
+    s.answered = true;
+    s.fields = *fields;
+    if (ask_running) s.running = true;  // it answered: no command needed to know it runs
     return s;
   }
-  auto fields = ParseProbeOutput(r.out, ctx_.pb.probe);
-  if (!fields.ok()) {
-    s.error = fields.status().message();
-    return s;
-  }
-  s.answered = true;
-  s.fields = *fields;
+  std::string why;
+  if (ask_running && s.reachable) s.running = IsRunning(node, &why);
+  s.error = fields.status().message();
   return s;
 }
 

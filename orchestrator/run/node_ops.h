@@ -37,7 +37,8 @@ class NodeOps {
   ExecResult Ask(const Node& node);
   /// is_running's answer: true running, false stopped, nullopt unknown (*why says why).
   std::optional<bool> IsRunning(const Node& node, std::string* why);
-  /// Probes node (and asks is_running first when ask_running).
+  /// Probes node; with ask_running, a node that does not answer is asked is_running (one that
+  /// answers runs, so it costs no command).
   NodeStatus Probe(const Node& node, bool ask_running);
   /// Probe on every node, in parallel; results in input order.
   std::vector<NodeStatus> ProbeAll(const std::vector<const Node*>& nodes, bool ask_running);
