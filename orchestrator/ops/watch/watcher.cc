@@ -101,20 +101,10 @@ void Watcher::Round() {
 std::vector<std::vector<NodeStatus>> Watcher::Probe(const std::vector<int>& shards) {
   std::vector<std::vector<NodeStatus>> out(shards.size());
   ParallelFor(shards.size(), 0, [&](size_t i) {
-    NodeOps ops(ctx_, shards[i]);
     std::vector<const Node*> nodes;
     for (const Node& n : inv_.FindShard(shards[i])->nodes) nodes.push_back(&n);
-    out[i] = ops.ProbeAll(nodes, /*ask_running=*/false);
-    // Only a node that did not answer is asked whether it runs: down, or just silent?
-    std::vector<size_t> quiet;
-    for (size_t k = 0; k < out[i].size(); ++k) {
-      if (!out[i][k].answered && out[i][k].reachable) quiet.push_back(k);
-    }
-    ParallelFor(quiet.size(), pb_.parallel_nodes, [&](size_t q) {
-      NodeStatus& s = out[i][quiet[q]];
-      std::string why;
-      s.running = ops.IsRunning(*nodes[quiet[q]], &why);
-    });
+    // Only a node that does not answer is asked is_running: down, or just silent?
+    out[i] = NodeOps(ctx_, shards[i]).ProbeAll(nodes, /*ask_running=*/true);
   });
   return out;
 }
