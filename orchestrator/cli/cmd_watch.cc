@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "base/read_file.h"
+#include "base/signal_rule.h"
 #include "base/text.h"
 #include "cli/command.h"
 #include "cli/common.h"
@@ -165,6 +166,9 @@ std::unique_ptr<AlertSender> MakeAlertSender(const WatchFlags& f, const LoadedWa
 }
 
 int RunWatcher(const CommonOptions& o, const WatchFlags& f, const LoadedWatch& l) {
+  // An acting watcher may be mid-restart when a signal comes: a second one must not cut the
+  // step short (a dry run exits at once).
+  HoldSecondSignal(f.act);
   RealClock clock;
   auto journal = WatchJournal::Open(l.state_dir, l.inv.network, clock);
   if (!journal.ok()) {

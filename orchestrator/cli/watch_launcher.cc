@@ -57,6 +57,7 @@ struct WatchLauncher::Held {
   std::string run_id;
   std::unique_ptr<RunLock> lock;
   std::unique_ptr<Journal> journal;
+  std::vector<std::string> notes;  // expired leases taken over, for the journal
   std::unique_ptr<Transport> lease_transport;
   std::unique_ptr<RunLeases> leases;
 };
@@ -80,9 +81,12 @@ Result<std::unique_ptr<WatchLauncher::Held>> WatchLauncher::Lock(const Request& 
   NodeLeaseConfig cfg{pb_.lease, pb_.timeouts.command};
   LeaseHolder me{run_id, LocalOperator(), kCommand, h->clock.UnixMillis() / 1000, 0};
   h->leases = std::make_unique<RunLeases>(*h->lease_transport, inv_, h->clock, cfg, me);
-  std::vector<std::string> notes;
-  SHARDCTL_RETURN_IF_ERROR(h->leases->Acquire(r.shards, &notes));
-  auto journal = Journal::Open(state_dir_, run_id, h->clock);
+  SHARDCTL_RETURN_IF_ERROR(h->leases->Acquire(r.shards, &h->notes));
+  return h;
+}
+
+Status WatchLauncher::OpenJournal(const Request& r, Held* h) {
+  auto journal = Journal::Open(state_dir_, h->run_id, h->clock);
   if (!journal.ok()) return journal.status();
   h->journal = std::move(*journal);
   RunHeader header;
@@ -96,9 +100,9 @@ Result<std::unique_ptr<WatchLauncher::Held>> WatchLauncher::Lock(const Request& 
   if (!r.resume_of.empty()) header.params["resume_of"] = r.resume_of;
   SHARDCTL_RETURN_IF_ERROR(
       h->journal->Record(-1, "", Step::kRun, Outcome::kHeader, RunHeaderToJson(header)));
-  KeepLeases(*h->leases, LeaseRequest{r.shards, run_id, kCommand}, inv_, notes, h->journal.get(),
-             nullptr);  // recover finishes its shards even when a lease is lost
-  return h;
+  KeepLeases(*h->leases, LeaseRequest{r.shards, h->run_id, kCommand}, inv_, h->notes,
+             h->journal.get(), nullptr);  // recover finishes its shards even when a lease is lost
+  return Status::Ok();
 }
 
 Result<std::string> WatchLauncher::Start(const Request& r, BeforeFn before, ProgressFn progress) {
@@ -107,8 +111,10 @@ Result<std::string> WatchLauncher::Start(const Request& r, BeforeFn before, Prog
   std::string run_id = NewRunId(RealClock().UnixMillis());
   auto held = Lock(r, run_id);
   if (!held.ok()) return held.status();
-  Status ok = before(run_id);
-  if (!ok.ok()) return ok;  // Held's destructors give the leases and the lock back
+  // The decision goes to the watch journal first, then the run's own journal opens: a refused
+  // decision leaves no run behind for `resume` to find. Held's destructors give the lock back.
+  SHARDCTL_RETURN_IF_ERROR(before(run_id));
+  SHARDCTL_RETURN_IF_ERROR(OpenJournal(r, held->get()));
   {
     std::lock_guard<std::mutex> l(mu_);
     running_ = true;

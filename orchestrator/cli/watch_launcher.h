@@ -31,7 +31,10 @@ class WatchLauncher : public RecoveryLauncher {
 
  private:
   struct Held;  // the lock, the leases and the journal of one run
+  /// The state dir's run lock, then the leases of r's shards (and the etcd key).
   Result<std::unique_ptr<Held>> Lock(const Request& r, const std::string& run_id);
+  /// The run's journal and its header (so `shardctl resume` can finish it); keeps the leases.
+  Status OpenJournal(const Request& r, Held* h);
   void RunThread(std::unique_ptr<Held> held, Request r, ProgressFn progress);
 
   const CommonOptions& o_;
