@@ -20,7 +20,9 @@ void Watcher::Decide() {
                    .run_in_flight = !run_id_.empty() || pending_resume_.has_value()};
   std::vector<int> candidates;  // would act (or, in a dry run, would have acted)
   for (const Decision& d : guardrails_.Decide(ready, facts)) {
-    if (d.go || d.held == Guardrail::kDryRun) {
+    auto held = held_.find(d.shard);
+    bool said = held != held_.end() && held->second.first == d.held;
+    if (d.go || (d.held == Guardrail::kDryRun && !said)) {
       candidates.push_back(d.shard);
     } else {
       Held(d);
