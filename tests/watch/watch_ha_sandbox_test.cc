@@ -101,6 +101,18 @@ TEST(WatchHa, OneActorAndTheOtherFinishesItsRecoveryAfterAKill9) {
     for (const auto& [node, n] : Begun(dir, "start", 0)) journaled += n;
   }
   EXPECT_EQ(journaled, 5) << "one start per node of shard 0, over both watchers' runs";
+
+  // The dead actor's run is a run like any other: `shardctl resume` takes it from its journal
+  // and, the shard being healthy now, touches nothing.
+  std::string dead_run;
+  for (const json& j : JournalLines(state[actor])) dead_run = j.value("run", dead_run);
+  std::string out;
+  EXPECT_EQ(Shardctl({"resume", dead_run, "--state-dir", state[actor], "--yes", "-o", "json"},
+                     sb.dir() + "/resume.err", &out),
+            0)
+      << out << ReadFile(sb.dir() + "/resume.err");
+  EXPECT_EQ(FinalReport(out)["shards"][0]["verdict"], "already-healthy") << out;
+  EXPECT_EQ(NodeStartCounts(sb), starts);
   EXPECT_EQ(w[other]->Stop(), 130);
 }
 
