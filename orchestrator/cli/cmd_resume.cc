@@ -86,9 +86,9 @@ int RunResume(const std::vector<std::string>& args) {
   return RunUpgradeCommand(o, r, f);
 }
 
-RegisterCommand register_resume({"resume",
-                                 "continue an interrupted rolling restart, upgrade or rollback",
-                                 &RunResume});
+RegisterCommand register_resume(
+    {"resume", "continue an interrupted rolling restart, upgrade, rollback or recover",
+     &RunResume});
 
 }  // namespace
 }  // namespace shardctl::cli
