@@ -22,6 +22,7 @@ class [[nodiscard]] Status {
     kHostKey,
     kCancelled,
     kFailed,  // a remote step ran and did not do what it should
+    kLocked,  // another run holds the network (its run lock, a node lease, the etcd key)
     kInternal,
   };
 
@@ -36,6 +37,7 @@ class [[nodiscard]] Status {
   static Status HostKey(std::string m) { return Status(Code::kHostKey, std::move(m)); }
   static Status Cancelled(std::string m) { return Status(Code::kCancelled, std::move(m)); }
   static Status Failed(std::string m) { return Status(Code::kFailed, std::move(m)); }
+  static Status Locked(std::string m) { return Status(Code::kLocked, std::move(m)); }
   static Status Internal(std::string m) { return Status(Code::kInternal, std::move(m)); }
 
   bool ok() const { return code_ == Code::kOk; }

@@ -8,10 +8,12 @@
 
 #include "base/text.h"
 #include "cli/command.h"
+#include "cli/command_line.h"
+#include "cli/output.h"
 #include "cli/pipeline.h"
+#include "cli/transport_factory.h"
 #include "ops/drill/drill_plan.h"
 #include "ops/drill/drill_run.h"
-#include "run/journal.h"
 
 namespace shardctl::cli {
 namespace {
@@ -42,7 +44,6 @@ class DrillCommand : public MutatingCommand {
   std::string Question(const Inventory& inv) const override {
     return "Inject these faults into " + inv.network + "?";
   }
-  Status Prologue(Journal& journal) const override;
   int Run(RunContext& ctx, std::string* markdown) override;
 
  private:
@@ -86,25 +87,20 @@ Status DrillCommand::Select(const Inventory& inv, const Playbook& pb) {
       "the faults exceed the drill's blast radius: refused, nothing was touched");
 }
 
-Status DrillCommand::Prologue(Journal& journal) const {
-  nlohmann::json begin = {
-      {"drill", plan_->spec.name}, {"file", plan_->spec.path}, {"seed", plan_->targets.seed}};
-  SHARDCTL_RETURN_IF_ERROR(journal.Record(-1, "", Step::kDrill, Outcome::kBegin, begin.dump()));
-  if (f_.production.empty()) return Status::Ok();
-  return journal.Record(-1, "", Step::kDrill, Outcome::kProduction, f_.production);
-}
-
 int DrillCommand::Run(RunContext& ctx, std::string* markdown) {
   auto say = [&](const std::string& line) {
     if (!o_.json()) std::cout << FormatUtc(ctx.clock.UnixMillis()) << " drill: " << line << "\n";
   };
-  std::string state_dir = o_.state_dir.empty() ? DefaultStateDir() : o_.state_dir;
-  DrillSetup setup{plan_->spec, plan_->targets, plan_->blast, state_dir, f_.production, say};
-  DrillReport report = DrillRun(ctx, setup).Run();
-  PrintReport(o_, DrillReportToJson(report), RenderDrillSummary(report));
-  if (markdown) *markdown = RenderDrillMarkdown(report);
+  DrillSetup setup{plan_->spec, plan_->targets, plan_->blast, o_.state_dir, f_.production, say};
+  auto report = RunDrill(ctx, setup);
+  if (!report.ok()) {
+    PrintError(report.status());
+    return ExitCodeFor(report.status());
+  }
+  PrintReport(o_, DrillReportToJson(*report), RenderDrillSummary(*report));
+  if (markdown) *markdown = RenderDrillMarkdown(*report);
   if (ctx.stop.cancelled()) return kExitCancelled;
-  return report.outcome == "passed" ? kExitOk : kExitFailed;
+  return report->outcome == DrillOutcome::kPassed ? kExitOk : kExitFailed;
 }
 
 int RunDrillCommand(const std::vector<std::string>& args) {

@@ -9,9 +9,15 @@
 
 #include "base/terminal_text.h"
 #include "cli/command.h"
-#include "cli/common.h"
+#include "cli/command_line.h"
 #include "cli/flag_checks.h"
+#include "cli/load.h"
+#include "cli/output.h"
+#include "cli/signals.h"
+#include "cli/transport_factory.h"
 #include "model/node_set.h"
+#include "run/journal.h"
+#include "run/run_lock.h"
 #include "transport/fanout.h"
 
 namespace shardctl::cli {
@@ -99,7 +105,63 @@ std::string JoinCommand(const std::vector<std::string>& words) {
   return out;
 }
 
-// After the flags: select, run on every node, print grouped output and the failures.
+// exec's raw fan-out bypasses the run driver, so it says when a run holds the network (exec
+// takes no lock: a person looking at nodes mid-run must not be refused) and journals what it
+// sends: every node's begin before the first command goes out, then each result.
+class ExecJournal {
+ public:
+  static Result<ExecJournal> Open(const CommonOptions& o, const std::string& network,
+                                  RealClock& clock) {
+    if (auto holder = RunLock::Holder(o.state_dir, network)) {
+      PrintError("warning: network '" + network + "' is held by " + DescribeHolder(*holder) +
+                 "; exec runs anyway and takes no lock");
+    }
+    auto journal = Journal::Open(o.state_dir, NewRunId(clock.UnixMillis()), clock);
+    if (!journal.ok()) return journal.status();
+    return ExecJournal(std::move(*journal));
+  }
+
+  Status Begin(const std::vector<const Node*>& nodes, const std::string& command) {
+    SHARDCTL_RETURN_IF_ERROR(
+        journal_->Record(-1, "", Step::kRun, Outcome::kBegin,
+                         "exec on " + std::to_string(nodes.size()) + " node(s): " + command));
+    for (const Node* n : nodes)
+      SHARDCTL_RETURN_IF_ERROR(
+          journal_->Record(n->shard, n->name, Step::kExec, Outcome::kBegin, command));
+    return Status::Ok();
+  }
+  void Finished(const Node& n, const ExecResult& r) {
+    journal_->Note(n.shard, n.name, Step::kExec, r.ok() ? Outcome::kOk : Outcome::kFailed,
+                   r.ok() ? "" : r.Reason());
+  }
+  void End(size_t failed) {
+    journal_->Note(-1, "", Step::kRun, Outcome::kFinished, std::to_string(failed) + " failed");
+  }
+  const std::string& path() const { return journal_->path(); }
+
+ private:
+  explicit ExecJournal(std::unique_ptr<Journal> j) : journal_(std::move(j)) {}
+  std::unique_ptr<Journal> journal_;
+};
+
+// The grouped output, the failures, the journal's end and the exit code.
+int Report(const CommonOptions& o, const std::vector<const Node*>& nodes,
+           const std::vector<ExecResult>& results, ExecJournal* journal) {
+  size_t failed = 0;
+  for (const auto& r : results) failed += r.ok() ? 0 : 1;
+  journal->End(failed);
+  if (!o.json()) {
+    PrintGrouped(nodes, results);
+    std::cout.flush();
+    PrintFailures(nodes, results);
+    std::cerr << nodes.size() << " nodes: " << nodes.size() - failed << " ok, " << failed
+              << " failed (journal " << journal->path() << ")\n";
+  }
+  if (GlobalCancel()->cancelled()) return kExitCancelled;
+  return failed == 0 ? kExitOk : kExitFailed;
+}
+
+// After the flags: select, journal, run on every node, print grouped output and the failures.
 int Execute(const CommonOptions& o, const ExecFlags& f) {
   if (f.command.empty()) {
     PrintError("no command given: put it after --, e.g. shardctl exec -i inv.json -- uptime");
@@ -112,31 +174,29 @@ int Execute(const CommonOptions& o, const ExecFlags& f) {
     PrintError(nodes.status());
     return kExitUsage;
   }
+  std::string command = JoinCommand(f.command);
+  RealClock clock;
+  auto journal = ExecJournal::Open(o, inv->network, clock);
+  Status begun = journal.ok() ? journal->Begin(*nodes, command) : journal.status();
+  if (!begun.ok()) {
+    PrintError(begun.message() + "; nothing was sent");
+    return kExitInternal;
+  }
   auto transport = MakeTransport(o);
   ExecOptions eo;
   eo.timeout = Duration(static_cast<int64_t>(f.timeout_s * 1000));
   eo.max_output_bytes = f.max_output;
   eo.cancel = GlobalCancel();
   Progress progress(nodes->size(), !o.json() && isatty(2));
-  auto results = RunOnNodes(*transport, *nodes, JoinCommand(f.command), eo, o.jobs,
-                            [&](size_t i, const Node& n, const ExecResult& r) {
+  auto results = RunOnNodes(*transport, *nodes, command, eo, o.jobs,
+                            [&](size_t, const Node& n, const ExecResult& r) {
+                              journal->Finished(n, r);
                               if (o.json()) std::cout << JsonLine(NodeJson(n, r)) << std::flush;
                               progress.Done(r.ok());
-                              (void)i;
                             });
   progress.Finish();
   transport->CloseAll();
-  int failed = 0;
-  for (const auto& r : results) failed += r.ok() ? 0 : 1;
-  if (!o.json()) {
-    PrintGrouped(*nodes, results);
-    std::cout.flush();
-    PrintFailures(*nodes, results);
-    std::cerr << nodes->size() << " nodes: " << nodes->size() - failed << " ok, " << failed
-              << " failed\n";
-  }
-  if (GlobalCancel()->cancelled()) return kExitCancelled;
-  return failed == 0 ? kExitOk : kExitFailed;
+  return Report(o, *nodes, results, &*journal);
 }
 
 int RunExec(const std::vector<std::string>& args) {
@@ -147,6 +207,7 @@ int RunExec(const std::vector<std::string>& args) {
   AddSelectionOptions(&d, &o);
   AddSshOptions(&d, &o);
   AddOutputOptions(&d, &o);
+  AddStateDirOption(&d, &o);
   d.add_options()("timeout",
                   po::value(&f.timeout_s)
                       ->value_name("SEC")
@@ -169,7 +230,8 @@ int RunExec(const std::vector<std::string>& args) {
       "nodes that produced them. Nodes that failed are listed on stderr with the reason: exit\n"
       "code, signal, timeout, unreachable, auth, host key. Exit 0 only when every node exited 0;\n"
       "1 when some failed; 2 for bad usage or input. Ctrl-C stops starting new nodes and\n"
-      "closes running commands.",
+      "closes running commands. What it ran is journaled under the state dir (every node's\n"
+      "command before it is sent, then its result), and it warns when a run holds the network.",
       "  shardctl exec -i inv.json -- uptime\n"
       "  shardctl exec -i inv.json --shard 1 --node 's1-*' -- systemctl is-active harmony\n"
       "  shardctl exec -i inv.json -o json -- 'cat /etc/os-release' | jq -r .stdout\n"};

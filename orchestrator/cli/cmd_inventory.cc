@@ -5,7 +5,9 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/command.h"
-#include "cli/common.h"
+#include "cli/command_line.h"
+#include "cli/load.h"
+#include "cli/output.h"
 #include "model/ansible_inventory.h"
 
 namespace shardctl::cli {

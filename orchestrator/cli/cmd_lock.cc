@@ -4,7 +4,10 @@
 #include <optional>
 
 #include "cli/command.h"
-#include "cli/common.h"
+#include "cli/command_line.h"
+#include "cli/load.h"
+#include "cli/output.h"
+#include "cli/transport_factory.h"
 #include "lock/lease_holder.h"
 #include "lock/lock_status.h"
 #include "run/journal.h"
@@ -48,8 +51,7 @@ int ShowStatus(const CommonOptions& o, const Inventory& inv, const Playbook* pb)
 int Break(const CommonOptions& o, const Inventory& inv, const Playbook* pb,
           const std::string& run_id, const std::string& reason) {
   RealClock clock;
-  std::string state_dir = o.state_dir.empty() ? DefaultStateDir() : o.state_dir;
-  auto journal = Journal::Open(state_dir, NewRunId(clock.UnixMillis()), clock);
+  auto journal = Journal::Open(o.state_dir, NewRunId(clock.UnixMillis()), clock);
   if (!journal.ok()) {
     PrintError(journal.status());
     return kExitInternal;

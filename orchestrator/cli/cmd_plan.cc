@@ -1,12 +1,12 @@
 // shardctl plan: what `recover` would do to which node in which order; touches nothing.
 #include "cli/command.h"
-#include "cli/common.h"
+#include "cli/command_line.h"
 #include "cli/recover_command.h"
 
 namespace shardctl::cli {
 namespace {
 
-int RunPlan(const std::vector<std::string>& args) {
+int RunPlanCli(const std::vector<std::string>& args) {
   CommonOptions o;
   bool force = false;
   po::options_description d("Options");
@@ -29,7 +29,7 @@ int RunPlan(const std::vector<std::string>& args) {
 }
 
 RegisterCommand register_plan({"plan", "print what recover would do, node by node; touch nothing",
-                               &RunPlan});
+                               &RunPlanCli});
 
 }  // namespace
 }  // namespace shardctl::cli

@@ -1,10 +1,12 @@
 // shardctl recover: bring halted shards back with coordinated whole-shard restarts.
-#include <filesystem>
 #include <iostream>
 #include <nlohmann/json.hpp>
 
 #include "base/shell_quote.h"
 #include "cli/command.h"
+#include "cli/command_line.h"
+#include "cli/load.h"
+#include "cli/output.h"
 #include "cli/pipeline.h"
 #include "cli/recover_command.h"
 #include "ops/recover/recover.h"
@@ -70,11 +72,6 @@ class RecoverCommand : public MutatingCommand {
     if (!o_.known_hosts.empty()) cmd += " --known-hosts " + ShellQuote(o_.known_hosts);
     if (o_.accept_new_host_keys) cmd += " --accept-new-host-keys";
     return cmd + " --state-dir " + ShellQuote(o_.state_dir);
-  }
-  static std::string Absolute(const std::string& path) {
-    std::error_code ec;
-    auto abs = std::filesystem::absolute(path, ec);
-    return ec ? path : abs.string();
   }
 
   const CommonOptions& o_;

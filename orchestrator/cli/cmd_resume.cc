@@ -1,13 +1,13 @@
-// shardctl resume: continue an interrupted rolling restart, upgrade or rollback from its journal.
+// shardctl resume: continue an interrupted rolling restart, upgrade, rollback or watch-started
+// recover from its journal.
 #include <iostream>
 
 #include "cli/command.h"
-#include "cli/common.h"
+#include "cli/earlier_run.h"
+#include "cli/exit_code.h"
+#include "cli/output.h"
 #include "cli/recover_command.h"
-#include "cli/rolling_command.h"
-#include "cli/run_journal.h"
 #include "cli/upgrade_command.h"
-#include "run/journal.h"
 
 namespace shardctl::cli {
 namespace {
@@ -15,21 +15,19 @@ namespace {
 // A recover run (watch journals its runs with a header): shards it left mid-restart are
 // finished from where they stood, the others recovered as usual (left alone when healthy).
 int ResumeRecover(const CommonOptions& o, const std::string& run_id) {
-  auto entries = ReadJournal(JournalPath(o.state_dir, run_id));
-  if (!entries.ok()) {
-    PrintError(entries.status());
-    return ExitCodeFor(entries.status());
+  auto resume = LoadRecoverResume(o.state_dir, run_id);
+  if (!resume.ok()) {
+    PrintError(resume.status());
+    return ExitCodeFor(resume.status());
   }
-  std::map<int, RecoverResume> resume = ReadRecoverResume(*entries);
-  std::cerr << "shardctl: resuming recover run " << run_id << ": " << resume.size()
+  std::cerr << "shardctl: resuming recover run " << run_id << ": " << resume->size()
             << " shard(s) left mid-recovery\n";
-  return RunRecover(o, /*force=*/false, std::move(resume));
+  return RunRecover(o, /*force=*/false, std::move(*resume));
 }
 
 int RunResume(const std::vector<std::string>& args) {
   CommonOptions o;
-  RollingRequest r;
-  r.command = "resume";
+  WaveRequest r;
   std::string run_id;
   HelpText help{
       "shardctl resume [RUN_ID] [--state-dir DIR] [--yes]",
@@ -49,41 +47,30 @@ int RunResume(const std::vector<std::string>& args) {
   if (!ParseRunCommand(args, "the run to continue (default: the newest unfinished one)", help, &o,
                        &r, &run_id, &code))
     return code;
-  std::string state_dir = o.state_dir.empty() ? DefaultStateDir() : o.state_dir;
-  auto run = LoadRollingRun(state_dir, run_id, /*finished_too=*/false);
-  if (!run.ok()) {
-    PrintError(run.status());
-    return ExitCodeFor(run.status());
+  if (!PlanFromEarlierRun(run_id, /*unfinished_only=*/true, &PlanResume, &o, &r, &code))
+    return code;
+  if (r.plan.header.command == OperationKind::kRecover) {
+    return ResumeRecover(o, r.plan.resume_run_id);
   }
-  if (run->finished) {
-    PrintError("run " + run->run_id + " finished; nothing to resume. To redo its failed and " +
-               "skipped nodes: shardctl retry " + run->run_id);
-    return kExitUsage;
+  std::cerr << "shardctl: resuming " << r.plan.resume_run_id << ": " << r.plan.leave.size()
+            << " node(s) already handled, " << r.plan.in_flight.size()
+            << " interrupted mid-action\n";
+  switch (r.plan.header.command) {
+    case OperationKind::kUpgrade:
+      // The release is fetched and checked again, and staged again where it is not staged.
+      return RunUpgradeCommand(o, r, UpgradeFlags{});
+    case OperationKind::kRollback:
+      return RunRollbackCommand(o, r);
+    case OperationKind::kRollingRestart:
+      return RunRollingCommand(o, r);
+    case OperationKind::kRecover:  // above
+    case OperationKind::kDrill:    // its journal has no header: FindRun never returns one
+    case OperationKind::kWatch:    // neither has watch's own
+      break;
   }
-  ApplyHeader(*run->header, &o);
-  o.state_dir = state_dir;
-  if (run->header->command == "recover") return ResumeRecover(o, run->run_id);
-  r.resume_run_id = run->run_id;
-  r.only = run->header->only;
-  r.retry_of = run->header->retry_of;
-  for (const auto& [name, h] : run->nodes) {
-    if (h.progress == NodeProgress::kInFlight) {
-      r.in_flight[name] = h;
-    } else if (h.progress != NodeProgress::kNotStarted) {
-      r.leave.insert(name);
-    }
-  }
-  std::cerr << "shardctl: resuming " << run->run_id << ": " << r.leave.size()
-            << " node(s) already handled, " << r.in_flight.size() << " interrupted mid-restart\n";
-  if (run->header->command == "rollback") {
-    auto of = run->header->params.find("rollback_of");
-    return RunRollbackCommand(o, r, of == run->header->params.end() ? "" : of->second);
-  }
-  if (run->header->command != "upgrade") return RunRolling(o, r);
-  UpgradeFlags f;  // the release is fetched and checked again, and staged again where needed
-  ApplyUpgradeParams(run->header->params, &f);
-  for (const std::string& name : run->NodesIn(NodeProgress::kDone)) f.upgraded_before.insert(name);
-  return RunUpgradeCommand(o, r, f);
+  PrintError("run " + r.plan.resume_run_id + " is a " + OperationName(r.plan.header.command) +
+             ", which resume cannot continue");
+  return kExitUsage;
 }
 
 RegisterCommand register_resume(

@@ -2,8 +2,8 @@
 #include <iostream>
 
 #include "cli/command.h"
-#include "cli/common.h"
-#include "cli/run_journal.h"
+#include "cli/earlier_run.h"
+#include "cli/output.h"
 #include "cli/upgrade_command.h"
 
 namespace shardctl::cli {
@@ -11,8 +11,7 @@ namespace {
 
 int RunRollbackCli(const std::vector<std::string>& args) {
   CommonOptions o;
-  RollingRequest r;
-  r.command = "rollback";
+  WaveRequest r;
   std::string run_id;
   HelpText help{
       "shardctl rollback RUN_ID [--state-dir DIR] [--yes] [--override-window REASON]",
@@ -30,24 +29,13 @@ int RunRollbackCli(const std::vector<std::string>& args) {
     PrintError("rollback needs the upgrade's RUN_ID (printed at its end, and in its report)");
     return kExitUsage;
   }
-  std::string state_dir = o.state_dir.empty() ? DefaultStateDir() : o.state_dir;
-  auto run = LoadRollingRun(state_dir, run_id, /*finished_too=*/true);
-  if (!run.ok()) {
-    PrintError(run.status());
-    return ExitCodeFor(run.status());
-  }
-  if (run->header->command != "upgrade") {
-    PrintError("run " + run_id + " is a " + run->header->command + ", not an upgrade");
-    return kExitUsage;
-  }
-  ApplyHeader(*run->header, &o);
-  o.state_dir = state_dir;
-  r.only = run->NodesIn(NodeProgress::kDone);
-  if (r.only.empty()) {
+  if (!PlanFromEarlierRun(run_id, /*unfinished_only=*/false, &PlanRollback, &o, &r, &code))
+    return code;
+  if (r.plan.header.only.empty()) {
     std::cerr << "shardctl: run " << run_id << " upgraded no node; nothing to roll back\n";
     return kExitOk;
   }
-  return RunRollbackCommand(o, r, run_id);
+  return RunRollbackCommand(o, r);
 }
 
 RegisterCommand register_rollback({"rollback",

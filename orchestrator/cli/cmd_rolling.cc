@@ -1,17 +1,17 @@
 // shardctl rolling-restart: restart validators in quorum-safe waves, leader last.
 #include "cli/command.h"
-#include "cli/common.h"
-#include "cli/rolling_command.h"
+#include "cli/command_line.h"
+#include "cli/wave_command.h"
 
 namespace shardctl::cli {
 namespace {
 
 int RunRolling(const std::vector<std::string>& args) {
   CommonOptions o;
-  RollingRequest r;
+  WaveRequest r;
   po::options_description d("Options");
   AddRunOptions(&d, &o, /*planned=*/true);
-  AddRollingOptions(&d, &r);
+  AddWaveOptions(&d, &r);
   HelpText help{
       "shardctl rolling-restart -i INVENTORY -p PLAYBOOK [--shard N]... [--node GLOB]... "
       "[--dry-run] [--yes] [--override-window REASON]",
@@ -35,7 +35,7 @@ int RunRolling(const std::vector<std::string>& args) {
       "J.D.\"\n"};
   int code = kExitOk;
   if (!ParseCommandLine(args, d, nullptr, help, &o, &code)) return code;
-  return RunRolling(o, r);
+  return RunRollingCommand(o, r);
 }
 
 RegisterCommand register_rolling({"rolling-restart",

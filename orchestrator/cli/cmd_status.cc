@@ -5,8 +5,12 @@
 #include "base/terminal_text.h"
 #include "base/text.h"
 #include "cli/command.h"
-#include "cli/common.h"
+#include "cli/command_line.h"
 #include "cli/flag_checks.h"
+#include "cli/load.h"
+#include "cli/output.h"
+#include "cli/signals.h"
+#include "cli/transport_factory.h"
 #include "ops/status/shard_status.h"
 #include "run/journal.h"
 
@@ -65,7 +69,7 @@ int RunStatus(const std::vector<std::string>& args) {
                            : SanitizeForTerminal(RenderStatusText(st, o.verbose > 0)))
               << std::flush;
     healthy = true;
-    for (const ShardStatus& s : st) healthy = healthy && s.verdict == "healthy";
+    for (const ShardStatus& s : st) healthy = healthy && s.verdict == ShardVerdict::kHealthy;
   } while (watch);
   transport->CloseAll();
   if (GlobalCancel()->cancelled()) return kExitCancelled;  // --watch ends only this way

@@ -4,8 +4,9 @@
 #include <optional>
 
 #include "cli/command.h"
-#include "cli/common.h"
-#include "cli/run_guard.h"
+#include "cli/command_line.h"
+#include "cli/load.h"
+#include "cli/output.h"
 #include "run/journal.h"
 
 namespace shardctl::cli {
@@ -35,7 +36,7 @@ void PrintText(const Inventory& inv, const QuorumRule& rule) {
 
 // One line on what the playbook will do; the window's state now.
 std::string PlaybookSummary(const Playbook& pb) {
-  std::string outside = OutsideWindow(pb, RealClock().UnixMillis());
+  std::string outside = OutsideWindow(pb.window, RealClock().UnixMillis());
   return pb.path + ": ok — '" + pb.name + "', gate +" + std::to_string(pb.gate.min_new_blocks) +
          " blocks within " + std::to_string(pb.gate.within.count() / 1000) + " s, up to " +
          std::to_string(pb.escalation.max_shard_restarts) + " whole-shard restarts, " +
@@ -82,7 +83,7 @@ int RunValidate(const std::vector<std::string>& args) {
     nlohmann::json j = {{"file", inv->path}, {"network", inv->network}, {"valid", true}};
     for (const Shard& s : inv->shards) j["shards"].push_back(ShardSummary(s, rule));
     if (pb) {
-      std::string outside = OutsideWindow(*pb, RealClock().UnixMillis());
+      std::string outside = OutsideWindow(pb->window, RealClock().UnixMillis());
       j["playbook"] = {{"file", pb->path},
                        {"name", pb->name},
                        {"window", pb->window ? pb->window->ToString() : ""},

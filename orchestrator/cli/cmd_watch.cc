@@ -7,10 +7,17 @@
 #include "base/signal_rule.h"
 #include "base/text.h"
 #include "cli/command.h"
-#include "cli/common.h"
+#include "cli/command_line.h"
+#include "cli/earlier_run.h"
+#include "cli/exit_code.h"
+#include "cli/load.h"
+#include "cli/output.h"
+#include "cli/signals.h"
+#include "cli/transport_factory.h"
 #include "cli/watch_control.h"
-#include "cli/watch_launcher.h"
+#include "ops/watch/etcd_peers.h"
 #include "ops/watch/page.h"
+#include "ops/watch/session_launcher.h"
 #include "ops/watch/watcher.h"
 #include "ops/watch/web_server.h"
 #include "run/driver.h"
@@ -143,8 +150,7 @@ Result<LoadedWatch> LoadWatch(const CommonOptions& o, const WatchFlags& f) {
   }
   auto shards = ScheduledShards(l.inv, l.pb, o.shards);
   Status ok = shards.ok() ? CheckWatchable(l.inv, l.pb, *shards) : shards.status();
-  l.state_dir = o.state_dir.empty() ? DefaultStateDir() : o.state_dir;
-  if (ok.ok() && l.state_dir.empty()) ok = Status::Invalid("no state dir: give --state-dir DIR");
+  l.state_dir = o.state_dir;  // absolute: ParseCommandLine resolved it
   if (!ok.ok()) {
     PrintError(ok);
     return ok;
@@ -165,6 +171,17 @@ std::unique_ptr<AlertSender> MakeAlertSender(const WatchFlags& f, const LoadedWa
   return std::make_unique<AlertSender>(t);
 }
 
+// The recover runs an acting watcher starts: what `shardctl recover` would take and journal.
+std::unique_ptr<SessionLauncher> MakeLauncher(const CommonOptions& o, const LoadedWatch& l) {
+  SessionLauncherSetup setup;
+  setup.state_dir = l.state_dir;
+  FlagsToHeader(o, &setup.header);  // shards: each run's own
+  // Commands in flight always finish: a signal is looked at between steps.
+  setup.make_transport = [&o] { return MakeTransport(o, nullptr); };
+  setup.say = [](const std::string& line) { PrintError("note: " + line); };
+  return std::make_unique<SessionLauncher>(l.inv, l.pb, std::move(setup), *GlobalCancel());
+}
+
 int RunWatcher(const CommonOptions& o, const WatchFlags& f, const LoadedWatch& l) {
   // An acting watcher may be mid-restart when a signal comes: a second one must not cut the
   // step short (a dry run exits at once).
@@ -181,9 +198,7 @@ int RunWatcher(const CommonOptions& o, const WatchFlags& f, const LoadedWatch& l
   if (f.act && l.inv.etcd_lock) {
     etcd = std::make_unique<EtcdPeers>(*l.inv.etcd_lock, l.inv.network, clock, l.policy.interval);
   }
-  std::unique_ptr<WatchLauncher> launcher;
-  if (f.act)
-    launcher = std::make_unique<WatchLauncher>(o, l.inv, l.pb, l.state_dir, *GlobalCancel());
+  std::unique_ptr<SessionLauncher> launcher = f.act ? MakeLauncher(o, l) : nullptr;
   WatchMetrics metrics(l.inv, l.shards, SHARDCTL_VERSION);
   std::string page_url = f.listen.empty() ? "" : "http://" + f.listen + "/";
   auto alerts = MakeAlertSender(f, l, page_url);

@@ -3,7 +3,10 @@
 
 #include "base/text.h"
 #include "cli/command.h"
-#include "cli/common.h"
+#include "cli/command_line.h"
+#include "cli/exit_code.h"
+#include "cli/load.h"
+#include "cli/output.h"
 #include "cli/watch_control.h"
 #include "lock/lease_holder.h"
 #include "model/network_name.h"
@@ -157,9 +160,8 @@ int RunWatchControl(const std::vector<std::string>& args) {
                s.message() + ")");
     return kExitUsage;
   }
-  std::string state_dir = o.state_dir.empty() ? DefaultStateDir() : o.state_dir;
-  if (action == "report") return PrintWatchReport(state_dir, network, f);
-  return AppendControl(action, state_dir, network, f);
+  if (action == "report") return PrintWatchReport(o.state_dir, network, f);
+  return AppendControl(action, o.state_dir, network, f);
 }
 
 }  // namespace shardctl::cli

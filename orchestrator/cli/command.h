@@ -5,17 +5,9 @@
 #include <string>
 #include <vector>
 
-namespace shardctl::cli {
+#include "cli/exit_code.h"
 
-/// Exit codes shared by every subcommand (documented in `shardctl --help`).
-enum ExitCode {
-  kExitOk = 0,        // everything selected is done and healthy
-  kExitFailed = 1,    // ran, but some nodes or shards failed (details printed)
-  kExitUsage = 2,     // bad flags, inventory or playbook: nothing was touched
-  kExitInternal = 3,  // a bug or an environment problem (state dir unwritable, ...)
-  kExitLocked = 4,    // another run holds the lock
-  kExitCancelled = 130,
-};
+namespace shardctl::cli {
 
 struct CommandSpec {
   const char* name;

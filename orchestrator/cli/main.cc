@@ -6,7 +6,7 @@
 
 #include "base/cancel.h"
 #include "cli/command.h"
-#include "cli/common.h"
+#include "cli/signals.h"
 #include "shardctl_version.h"
 
 namespace shardctl::cli {

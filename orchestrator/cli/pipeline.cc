@@ -3,15 +3,18 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <cstring>
 #include <fstream>
 #include <iostream>
-#include <nlohmann/json.hpp>
 
 #include "base/signal_rule.h"
-#include "base/terminal_text.h"
-#include "cli/command.h"
-#include "cli/lease_step.h"
-#include "cli/run_guard.h"
+#include "cli/confirm.h"
+#include "cli/exit_code.h"
+#include "cli/load.h"
+#include "cli/output.h"
+#include "cli/signals.h"
+#include "cli/transport_factory.h"
+#include "run/journal.h"
 
 namespace shardctl::cli {
 namespace {
@@ -29,7 +32,7 @@ Status ReportWritable(const std::string& path) {
 // *outside gets the window sentence when the run is outside it.
 int Guard(const CommonOptions& o, const MutatingCommand& cmd, const Inventory& inv,
           const Playbook& pb, std::string* outside) {
-  *outside = OutsideWindow(pb, RealClock().UnixMillis());
+  *outside = OutsideWindow(pb.window, RealClock().UnixMillis());
   if (!outside->empty() && cmd.Planned() && o.override_window.empty()) {
     PrintError(cmd.Name() + " refused: " + *outside +
                ". Planned work waits for its window; to go ahead anyway, say why with "
@@ -38,7 +41,7 @@ int Guard(const CommonOptions& o, const MutatingCommand& cmd, const Inventory& i
   }
   // Restarting validators needs a person's yes or --yes: without a terminal to ask on (cron,
   // pipes, CI) refuse rather than go ahead unconfirmed.
-  if (!o.yes && isatty(STDIN_FILENO) != 1) {
+  if (!o.yes && !StdinIsTty()) {
     PrintError(cmd.Name() +
                " changes validators and needs confirmation, but stdin is not a terminal: pass "
                "--yes to go ahead (or --dry-run to see the plan); nothing was touched");
@@ -51,13 +54,25 @@ int Guard(const CommonOptions& o, const MutatingCommand& cmd, const Inventory& i
   return kExitOk;
 }
 
-// The window line: an emergency's audit note, or planned work's override with its reason.
-Status JournalWindow(Journal& journal, const MutatingCommand& cmd, const CommonOptions& o,
-                     const std::string& outside) {
-  if (outside.empty()) return Status::Ok();
-  if (!cmd.Planned()) return journal.Record(-1, "", Step::kRun, Outcome::kOutsideWindow, outside);
-  return journal.Record(-1, "", Step::kRun, Outcome::kWindowOverride,
-                        outside + "; reason: " + o.override_window);
+// The command's prologue, then the window line: an emergency's audit note, or planned work's
+// override with its reason.
+std::vector<PrologueLine> Prologue(const CommonOptions& o, const MutatingCommand& cmd,
+                                   const std::string& outside) {
+  std::vector<PrologueLine> lines = cmd.Prologue();
+  if (outside.empty()) return lines;
+  if (!cmd.Planned()) {
+    lines.push_back({Outcome::kOutsideWindow, outside});
+  } else {
+    lines.push_back({Outcome::kWindowOverride, outside + "; reason: " + o.override_window});
+  }
+  return lines;
+}
+
+void WriteReport(const std::string& path, const std::string& markdown) {
+  if (path.empty() || markdown.empty()) return;
+  std::ofstream out(path);
+  out << markdown;
+  if (!out) PrintError("cannot write report " + path);
 }
 
 int Execute(const CommonOptions& o, MutatingCommand& cmd, const Inventory& inv, const Playbook& pb,
@@ -65,68 +80,40 @@ int Execute(const CommonOptions& o, MutatingCommand& cmd, const Inventory& inv, 
   // From here nodes may be touched: a second signal must not cut a step short.
   HoldSecondSignal(true);
   RealClock clock;
-  std::string state_dir = o.state_dir.empty() ? DefaultStateDir() : o.state_dir;
-  std::string run_id = cmd.RunId(clock.UnixMillis());
-  int code = kExitOk;
-  auto lock = TakeRunLock(state_dir, inv.network, run_id, "shardctl " + cmd.Name(), &code);
-  if (!lock) return code;
-  // Leases use their own sessions (a renewal never queues behind a node's command), not cut by
-  // Ctrl-C so the release at the end still goes out. Taken before the journal: a refused run
-  // leaves none for resume to find.
   CancelToken never;  // commands in flight always finish; Ctrl-C is looked at between steps
-  auto lease_transport = MakeTransport(o, &never);
-  LeaseRequest lease{cmd.LeaseShards(inv), run_id, "shardctl " + cmd.Name()};
-  std::vector<std::string> notes;
-  auto leases = TakeLeases(*lease_transport, inv, pb, clock, lease, &notes, &code);
-  if (!leases) return code;
-  auto journal = Journal::Open(state_dir, run_id, clock);
-  if (!journal.ok()) {
-    PrintError(journal.status());
-    return kExitInternal;
-  }
-  Status logged = cmd.Prologue(**journal);
-  if (logged.ok()) logged = JournalWindow(**journal, cmd, o, outside);
-  if (!logged.ok()) {
-    PrintError(logged);
-    return kExitInternal;
-  }
-  // A lost lease stops the run like Ctrl-C: the step in flight finishes, nothing new starts.
-  KeepLeases(*leases, lease, inv, notes, journal->get(),
-             [](const std::string&) { GlobalCancel()->Cancel(); });
-  auto transport = MakeTransport(o, &never);
   auto view = MakeRunView(o);
-  RunContext ctx(inv, pb, *transport, clock, **journal, *view, *GlobalCancel());
+  SessionRequest request;
+  request.state_dir = o.state_dir;
+  request.run_id = cmd.RunId(clock.UnixMillis());
+  request.command = "shardctl " + cmd.Name();
+  request.lease_shards = cmd.LeaseShards(inv);
+  request.prologue = Prologue(o, cmd, outside);
+  request.make_transport = [&o, &never] { return MakeTransport(o, &never); };
+  request.watcher = view.get();
+  request.stop = GlobalCancel();
+  request.say = [](const std::string& line) { PrintError("note: " + line); };
+  auto session = RunSession::Open(inv, pb, clock, request);
+  if (!session.ok()) {
+    PrintError(session.status());
+    return ExitCodeFor(session.status());
+  }
   std::string markdown;
-  code = cmd.Run(ctx, o.report_file.empty() ? nullptr : &markdown);
-  transport->CloseAll();
-  leases->Release();
-  lease_transport->CloseAll();
-  if (leases->lost() && code == kExitCancelled) code = kExitLocked;
-  if ((*journal)->failed()) {
-    PrintError("the journal " + (*journal)->path() + " could not be written (" +
-               (*journal)->failure() + "); nothing new was started after that");
+  int code = cmd.Run((*session)->ctx(), o.report_file.empty() ? nullptr : &markdown);
+  (*session)->Close();
+  if ((*session)->lease_lost() && code != kExitOk) code = kExitLocked;
+  const Journal& journal = (*session)->journal();
+  if (journal.failed()) {
+    PrintError("the journal " + journal.path() + " could not be written (" + journal.failure() +
+               "); nothing new was started after that");
     code = kExitInternal;
   }
-  if (!o.report_file.empty() && !markdown.empty()) {
-    std::ofstream out(o.report_file);
-    out << markdown;
-    if (!out) PrintError("cannot write report " + o.report_file);
-  }
+  WriteReport(o.report_file, markdown);
   return code;
 }
 
 }  // namespace
 
-void PrintReport(const CommonOptions& o, const nlohmann::json& report, const std::string& text) {
-  if (o.json()) {
-    std::cout << JsonLine({{"event", "report"}, {"report", report}});
-  } else {
-    std::cout << "\n" << SanitizeForTerminal(text);  // reports quote node output
-  }
-}
-
 std::string MutatingCommand::RunId(int64_t unix_ms) const { return NewRunId(unix_ms); }
-Status MutatingCommand::Prologue(Journal&) const { return Status::Ok(); }
 
 int RunPipeline(const CommonOptions& o, MutatingCommand& cmd) {
   auto inv = LoadInventoryOrReport(o);

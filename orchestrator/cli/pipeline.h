@@ -1,21 +1,23 @@
-// One pipeline for every command that changes nodes (recover, rolling-restart, resume, retry,
-// and the operations to come): load -> select -> dry-run -> window -> confirm -> lock (the
-// state dir's run lock, then leases on the nodes and etcd) -> journal -> run -> report -> exit
-// code. A command says only what differs.
+// One pipeline for every command that changes nodes (recover, rolling-restart, upgrade,
+// rollback, resume, retry, drill, and the operations to come): load -> select -> dry-run ->
+// window -> confirm -> run (run/session.h sets it up: run lock, leases, journal and its
+// prologue, context; then the operation) -> report -> exit code. A command says only what
+// differs.
 #pragma once
 
 #include <string>
 #include <vector>
 
-#include "cli/common.h"
+#include "cli/options.h"
 #include "run/context.h"
+#include "run/session.h"
 
 namespace shardctl::cli {
 
 class MutatingCommand {
  public:
   virtual ~MutatingCommand() = default;
-  /// "recover", "rolling-restart": messages and the lock.
+  /// "recover", "rolling-restart": messages, the lock and the leases.
   virtual std::string Name() const = 0;
   /// Planned work is refused outside the playbook's window unless --override-window says why;
   /// an emergency (recover) runs anyway and the journal says it ran outside.
@@ -33,15 +35,11 @@ class MutatingCommand {
   /// The run's id: a new one, or the resumed run's.
   virtual std::string RunId(int64_t unix_ms) const;
   /// Lines journaled before the run starts (a run header). An error starts nothing.
-  virtual Status Prologue(Journal& journal) const;
+  virtual std::vector<PrologueLine> Prologue() const { return {}; }
   /// Runs the operation and prints its report (stdout); returns the exit code. The Markdown
   /// report, when asked for, goes through *markdown.
   virtual int Run(RunContext& ctx, std::string* markdown) = 0;
 };
-
-/// A finished run's report on stdout: one JSON line {"event":"report","report":...} under
-/// -o json, else a blank line and the text.
-void PrintReport(const CommonOptions& o, const nlohmann::json& report, const std::string& text);
 
 /// Runs cmd with o's inventory, playbook, selection, SSH, output and run flags. Returns an
 /// ExitCode.

@@ -3,7 +3,7 @@
 
 #include <map>
 
-#include "cli/common.h"
+#include "cli/options.h"
 #include "ops/recover/recover_resume.h"
 
 namespace shardctl::cli {

@@ -1,4 +1,5 @@
-#include "cli/common.h"
+#include "cli/transport_factory.h"
+
 #include "transport/ssh_transport.h"
 
 namespace shardctl::cli {

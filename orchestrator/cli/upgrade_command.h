@@ -1,38 +1,28 @@
 // What `upgrade`, `rollback` and their resume share: the release's checks before any node is
-// touched, then the upgrade run through the one mutating-command pipeline (as a wave-based
-// command).
+// touched, then the upgrade (or its --stage-only staging) as a wave-based command.
 #pragma once
 
-#include <map>
-#include <set>
 #include <string>
 
-#include "cli/common.h"
-#include "cli/rolling_command.h"
-#include "ops/upgrade/precheck.h"
+#include "cli/options.h"
+#include "cli/wave_command.h"
 
 namespace shardctl::cli {
 
 struct UpgradeFlags {
-  upgrade::UpgradeRequest request;
-  bool allow_partial = false;
   double http_timeout_s = 30;
-  std::set<std::string> upgraded_before;  // resume: nodes the run upgraded already
 };
 
-/// Adds --artifact, --sha256, --version, --allow-partial, --http-timeout.
-void AddUpgradeOptions(po::options_description* d, UpgradeFlags* f);
+/// Adds --artifact, --sha256, --version, --allow-partial, --stage-only, --http-timeout: the
+/// release goes into r->plan.header.release.
+void AddUpgradeOptions(po::options_description* d, WaveRequest* r, UpgradeFlags* f);
 
-/// The header params that let resume run an upgrade again, and back.
-std::map<std::string, std::string> UpgradeParams(const UpgradeFlags& f);
-void ApplyUpgradeParams(const std::map<std::string, std::string>& params, UpgradeFlags* f);
-
-/// Runs the upgrade (r.command "upgrade", or "resume" with r's resume fields). Returns an
+/// Runs the upgrade in r.plan.header.release (fresh, or resumed with r's plan). Returns an
 /// ExitCode: 2 for every refusal before a node is touched.
-int RunUpgradeCommand(const CommonOptions& o, const RollingRequest& r, const UpgradeFlags& f);
+int RunUpgradeCommand(const CommonOptions& o, const WaveRequest& r, const UpgradeFlags& f);
 
-/// Rolls back the nodes in r.only (those upgrade run `of` upgraded); r.command is "rollback",
-/// or "resume" with r's resume fields. Returns an ExitCode.
-int RunRollbackCommand(const CommonOptions& o, const RollingRequest& r, const std::string& of);
+/// Rolls back the nodes in r.plan.header.only (those upgrade run rollback_of upgraded), fresh
+/// or resumed. Returns an ExitCode.
+int RunRollbackCommand(const CommonOptions& o, const WaveRequest& r);
 
 }  // namespace shardctl::cli

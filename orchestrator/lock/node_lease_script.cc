@@ -1,9 +1,11 @@
 #include "lock/node_lease_script.h"
 
+#include <optional>
 #include <sstream>
 #include <utility>
 #include <vector>
 
+#include "base/enum_names.h"
 #include "base/shell_quote.h"
 
 namespace shardctl {
@@ -70,15 +72,25 @@ read)
 esac
 )SH";
 
-const std::vector<std::pair<NodeLeaseState, const char*>>& StateNames() {
-  static const std::vector<std::pair<NodeLeaseState, const char*>> names = {
-      {NodeLeaseState::kAcquired, "acquired"}, {NodeLeaseState::kTookOver, "took-over"},
-      {NodeLeaseState::kHeld, "held"},         {NodeLeaseState::kRenewed, "renewed"},
-      {NodeLeaseState::kLost, "lost"},         {NodeLeaseState::kReleased, "released"},
-      {NodeLeaseState::kNotHeld, "not-held"},  {NodeLeaseState::kFree, "free"},
-      {NodeLeaseState::kLease, "lease"}};
-  return names;
-}
+// The script's words, both ways: the one place each is spelled outside the script itself.
+constexpr EnumNames<NodeLeaseOp, 4> kOps{{
+    {NodeLeaseOp::kAcquire, "acquire"},
+    {NodeLeaseOp::kRenew, "renew"},
+    {NodeLeaseOp::kRelease, "release"},
+    {NodeLeaseOp::kRead, "read"},
+}};
+
+constexpr EnumNames<NodeLeaseState, 9> kStates{{
+    {NodeLeaseState::kAcquired, "acquired"},
+    {NodeLeaseState::kTookOver, "took-over"},
+    {NodeLeaseState::kHeld, "held"},
+    {NodeLeaseState::kRenewed, "renewed"},
+    {NodeLeaseState::kLost, "lost"},
+    {NodeLeaseState::kReleased, "released"},
+    {NodeLeaseState::kNotHeld, "not-held"},
+    {NodeLeaseState::kFree, "free"},
+    {NodeLeaseState::kLease, "lease"},
+}};
 
 int64_t ToInt(const std::string& s) {
   try {
@@ -99,26 +111,8 @@ void ReadField(const std::string& key, const std::string& value, NodeLeaseReply*
 
 }  // namespace
 
-const char* NodeLeaseOpName(NodeLeaseOp op) {
-  switch (op) {
-    case NodeLeaseOp::kAcquire:
-      return "acquire";
-    case NodeLeaseOp::kRenew:
-      return "renew";
-    case NodeLeaseOp::kRelease:
-      return "release";
-    case NodeLeaseOp::kRead:
-      return "read";
-  }
-  return "read";
-}
-
-const char* NodeLeaseStateName(NodeLeaseState s) {
-  for (const auto& [state, name] : StateNames()) {
-    if (state == s) return name;
-  }
-  return "?";
-}
+const char* NodeLeaseOpName(NodeLeaseOp op) { return NameIn(kOps, op); }
+const char* NodeLeaseStateName(NodeLeaseState s) { return NameIn(kStates, s); }
 
 std::string NodeLeaseCommand(NodeLeaseOp op, const std::string& path_word, const LeaseHolder& run,
                              int64_t ttl_s) {
@@ -136,14 +130,9 @@ Result<NodeLeaseReply> ParseNodeLeaseReply(const std::string& out) {
   std::getline(in, first);
   if (first.rfind("error ", 0) == 0) return Status::Failed("lease script: " + first.substr(6));
   NodeLeaseReply r;
-  bool known = false;
-  for (const auto& [state, name] : StateNames()) {
-    if (first == name) {
-      r.state = state;
-      known = true;
-    }
-  }
-  if (!known) {
+  std::optional<NodeLeaseState> state = ValueIn(kStates, first);
+  if (state) r.state = *state;
+  if (!state) {
     return Status::Failed("unexpected answer from the lease script: \"" + OneLine(first) +
                           "\" (is /bin/sh a POSIX shell with date, sed, stat?)");
   }

@@ -5,6 +5,7 @@
 #include <set>
 #include <sstream>
 
+#include "base/enum_names.h"
 #include "model/json_reader.h"
 #include "model/template.h"
 
@@ -156,6 +157,22 @@ class ObjectReader {
 
 const json ObjectReader::kEmpty = json::object();
 
+// The playbook's command keys: the one place each is spelled.
+constexpr EnumNames<CommandId, 12> kCommandKeys{{
+    {CommandId::kStop, "stop"},
+    {CommandId::kStart, "start"},
+    {CommandId::kIsRunning, "is_running"},
+    {CommandId::kVerifyBinary, "verify_binary"},
+    {CommandId::kRestoreBinary, "restore_binary"},
+    {CommandId::kDbHeight, "db_height"},
+    {CommandId::kProbe, "probe"},
+    {CommandId::kStage, "stage"},
+    {CommandId::kSwap, "swap"},
+    {CommandId::kRollback, "rollback"},
+    {CommandId::kVersion, "version"},
+    {CommandId::kVerifyStaged, "verify_staged"},
+}};
+
 std::string* MutableCommand(Commands* c, CommandId id) {
   switch (id) {
     case CommandId::kStop:
@@ -180,14 +197,15 @@ std::string* MutableCommand(Commands* c, CommandId id) {
       return &c->rollback;
     case CommandId::kVersion:
       return &c->version;
+    case CommandId::kVerifyStaged:
+      return &c->verify_staged;
   }
   return &c->probe;
 }
 
 void ReadCommands(ObjectReader r, Commands* c) {
-  std::vector<CommandId> ids = AllCommands();
-  ids.insert(ids.end(), UpgradeCommandIds().begin(), UpgradeCommandIds().end());
-  for (CommandId id : ids) {
+  for (const EnumName<CommandId>& row : kCommandKeys) {
+    CommandId id = row.value;
     bool required =
         id == CommandId::kStop || id == CommandId::kStart || id == CommandId::kIsRunning;
     std::string* field = MutableCommand(c, id);
@@ -363,42 +381,10 @@ void ReadFaultsKey(const json& j, const std::string& path, Playbook* pb, Status*
 
 }  // namespace
 
-const char* CommandKey(CommandId id) {
-  switch (id) {
-    case CommandId::kStop:
-      return "stop";
-    case CommandId::kStart:
-      return "start";
-    case CommandId::kIsRunning:
-      return "is_running";
-    case CommandId::kVerifyBinary:
-      return "verify_binary";
-    case CommandId::kRestoreBinary:
-      return "restore_binary";
-    case CommandId::kDbHeight:
-      return "db_height";
-    case CommandId::kProbe:
-      return "probe";
-    case CommandId::kStage:
-      return "stage";
-    case CommandId::kSwap:
-      return "swap";
-    case CommandId::kRollback:
-      return "rollback";
-    case CommandId::kVersion:
-      return "version";
-  }
-  return "?";
-}
+const char* CommandKey(CommandId id) { return NameIn(kCommandKeys, id); }
 
 std::optional<CommandId> CommandFromKey(const std::string& key) {
-  for (CommandId id : AllCommands()) {
-    if (key == CommandKey(id)) return id;
-  }
-  for (CommandId id : UpgradeCommandIds()) {
-    if (key == CommandKey(id)) return id;
-  }
-  return std::nullopt;
+  return ValueIn(kCommandKeys, key);
 }
 
 const std::vector<CommandId>& AllCommands() {
@@ -438,6 +424,8 @@ const std::string& Commands::Get(CommandId id) const {
       return rollback;
     case CommandId::kVersion:
       return version;
+    case CommandId::kVerifyStaged:
+      return verify_staged;
   }
   return probe;
 }

@@ -29,10 +29,11 @@ enum class CommandId {
   kRestoreBinary,
   kDbHeight,
   kProbe,
-  kStage,     // upgrade: reads the release on stdin, verifies it, keeps the rollback copy
-  kSwap,      // upgrade: installs the staged release (node stopped)
-  kRollback,  // upgrade: puts the rollback copy back (node stopped)
-  kVersion,   // upgrade: prints the version the running node reports
+  kStage,         // upgrade: reads the release on stdin, verifies it, keeps the rollback copy
+  kSwap,          // upgrade: installs the staged release (node stopped)
+  kRollback,      // upgrade: puts the rollback copy back (node stopped)
+  kVersion,       // upgrade: prints the version the running node reports
+  kVerifyStaged,  // upgrade, optional: exit 0 when the release is staged already (not sent again)
 };
 
 /// The playbook key of a command ("is_running").
@@ -42,6 +43,7 @@ std::optional<CommandId> CommandFromKey(const std::string& key);
 /// Every CommandId but the upgrade ones, in the order recovery uses them.
 const std::vector<CommandId>& AllCommands();
 /// stage, swap, rollback, version: they also see the upgrade placeholders (model/upgrade_policy.h).
+/// verify_staged sees them too but is optional, so it is not in this list.
 const std::vector<CommandId>& UpgradeCommandIds();
 
 /// Command templates. stop, start, is_running and probe are required; an empty optional one
@@ -58,6 +60,7 @@ struct Commands {
   std::string swap;
   std::string rollback;
   std::string version;
+  std::string verify_staged;  // optional: without it, every upgrade sends the release again
 
   const std::string& Get(CommandId id) const;
 };

@@ -148,8 +148,10 @@ Status CheckUpgradeAgainst(const Playbook& pb, const Inventory& inv) {
                            "soak_s, soak_blocks), found nothing");
   }
   UpgradeRunVars sample{std::string(64, '0'), "v0", "run-id"};
+  std::vector<CommandId> ids = UpgradeCommandIds();
+  if (!pb.commands.verify_staged.empty()) ids.push_back(CommandId::kVerifyStaged);
   for (const Node* node : inv.AllNodes()) {
-    for (CommandId id : UpgradeCommandIds()) {
+    for (CommandId id : ids) {
       auto rendered = RenderUpgradeCommand(pb, id, *node, sample);
       if (!rendered.ok()) return rendered.status();
     }

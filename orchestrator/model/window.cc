@@ -5,6 +5,8 @@
 #include <filesystem>
 #include <mutex>
 
+#include "base/text.h"
+
 namespace shardctl {
 namespace {
 
@@ -123,6 +125,13 @@ Result<MaintenanceWindow> ParseWindow(const JsonAt& at) {
   if (w.start_minute == w.end_minute)
     return at.Error("\"start\" and \"end\" are equal: the window is empty");
   return w;
+}
+
+std::string OutsideWindow(const std::optional<MaintenanceWindow>& window, int64_t unix_ms) {
+  if (!window || window->Contains(unix_ms / 1000)) return "";
+  int64_t next = window->NextOpening(unix_ms / 1000);
+  return "outside the maintenance window (" + window->ToString() + ")" +
+         (next < 0 ? "" : "; it opens next at " + FormatUtc(next * 1000));
 }
 
 }  // namespace shardctl

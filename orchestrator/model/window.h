@@ -1,6 +1,7 @@
 // Maintenance windows: when planned work (rolling-restart, upgrade) may start.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -28,5 +29,9 @@ struct MaintenanceWindow {
 
 /// Parses {"days": ["Mon", ...], "start": "HH:MM", "end": "HH:MM", "time_zone": "Area/City"}.
 Result<MaintenanceWindow> ParseWindow(const JsonAt& at);
+
+/// "" when there is no window or it is open at unix_ms; else a sentence saying which window and
+/// when it opens next.
+std::string OutsideWindow(const std::optional<MaintenanceWindow>& window, int64_t unix_ms);
 
 }  // namespace shardctl

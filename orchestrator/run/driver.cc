@@ -4,6 +4,29 @@
 
 namespace shardctl {
 
+OperationPhase OperationPhase::ForRun(RunFn run, When when) {
+  OperationPhase p;
+  p.scope = Scope::kRun;
+  p.when = when;
+  p.run = std::move(run);
+  return p;
+}
+
+OperationPhase OperationPhase::ForEachShard(ShardFn shard, SkipFn skipped, When when) {
+  OperationPhase p;
+  p.scope = Scope::kEachShard;
+  p.when = when;
+  p.shard = std::move(shard);
+  p.skipped = std::move(skipped);
+  return p;
+}
+
+OperationPhase OperationPhase::WatchEachShard(ShardFn shard, When when) {
+  OperationPhase p = ForEachShard(std::move(shard), nullptr, when);
+  p.watching = true;
+  return p;
+}
+
 Result<std::vector<int>> ScheduledShards(const Inventory& inv, const Playbook& pb,
                                          const std::vector<int>& selected) {
   SHARDCTL_RETURN_IF_ERROR(CheckPlaybookAgainst(pb, inv));
@@ -23,7 +46,7 @@ namespace {
 
 RunInfo Begun(RunContext& ctx, const Operation& op) {
   RunInfo info;
-  info.command = op.Command();
+  info.command = OperationName(op.Kind());
   info.run_id = ctx.journal.run_id();
   info.network = ctx.inv.network;
   info.playbook = ctx.pb.path;
@@ -51,6 +74,23 @@ void End(RunContext& ctx, const Operation& op, RunInfo* info) {
                  .message = op.Summary()});
 }
 
+// One phase: in the run's context, or (kAlways) in one only a journal failure stops.
+void RunPhase(RunContext& ctx, const Operation& op, const OperationPhase& phase,
+              const std::vector<int>& shards) {
+  std::unique_ptr<RunContext> always;
+  if (phase.when == OperationPhase::When::kAlways) always = RunContext::Unstoppable(ctx);
+  RunContext& c = always ? *always : ctx;
+  if (phase.scope == OperationPhase::Scope::kRun) {
+    if (!c.Stopping()) phase.run(c);
+    return;
+  }
+  ParallelFor(shards.size(), phase.watching ? 0 : op.ParallelShards(c.pb), [&](size_t i) {
+    const Shard& shard = *c.inv.FindShard(shards[i]);
+    if (!c.Stopping()) return phase.shard(c, shard, i);
+    if (phase.skipped) phase.skipped(shard, i, c.StopReason());
+  });
+}
+
 }  // namespace
 
 Result<RunInfo> RunOperation(RunContext& ctx, Operation& op, const DriverOptions& options) {
@@ -66,12 +106,7 @@ Result<RunInfo> RunOperation(RunContext& ctx, Operation& op, const DriverOptions
                  .shard = -1,
                  .node = "",
                  .message = info.run_id});
-  op.Prepare(shards);
-  ParallelFor(shards.size(), op.ParallelShards(ctx.pb), [&](size_t i) {
-    const Shard& shard = *ctx.inv.FindShard(shards[i]);
-    if (ctx.Stopping()) return op.SkipShard(ctx, shard, i, ctx.StopReason());
-    op.RunShard(ctx, shard, i);
-  });
+  for (const OperationPhase& phase : op.Phases(shards)) RunPhase(ctx, op, phase, shards);
   End(ctx, op, &info);
   return info;
 }

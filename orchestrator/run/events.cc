@@ -4,26 +4,6 @@
 
 namespace shardctl {
 
-const char* EventKindName(Event::Kind k) {
-  switch (k) {
-    case Event::Kind::kRunStarted:
-      return "run-started";
-    case Event::Kind::kPhase:
-      return "phase";
-    case Event::Kind::kNode:
-      return "node";
-    case Event::Kind::kWarning:
-      return "warning";
-    case Event::Kind::kProgress:
-      return "progress";
-    case Event::Kind::kShardDone:
-      return "shard-done";
-    case Event::Kind::kRunDone:
-      return "run-done";
-  }
-  return "?";
-}
-
 nlohmann::json EventToJson(const Event& e) {
   nlohmann::json j = {{"event", EventKindName(e.kind)},
                       {"time", FormatUtc(e.unix_ms)},

@@ -15,15 +15,7 @@
 namespace shardctl {
 
 struct Event {
-  enum class Kind {
-    kRunStarted,  // message: run id
-    kPhase,       // a shard entered `phase`
-    kNode,        // something about one node (node set), e.g. binary restored
-    kWarning,     // something a person should read; node may be set
-    kProgress,    // a gate/assess sample: height, nodes_up
-    kShardDone,   // phase is final; message is the reason
-    kRunDone,
-  };
+  using Kind = EventKind;
 
   Kind kind = Kind::kPhase;
   int64_t unix_ms = 0;
@@ -40,7 +32,6 @@ struct Event {
   std::string message;
 };
 
-const char* EventKindName(Event::Kind k);
 nlohmann::json EventToJson(const Event& e);
 
 /// Receives events. The run serialises calls (never two at once), from any of its threads.

@@ -1,13 +1,12 @@
 #include "run/journal_schema.h"
 
-#include <array>
-#include <utility>
+#include "base/enum_names.h"
 
 namespace shardctl {
 namespace {
 
 // Each table is the only place its words are spelled.
-constexpr std::array<std::pair<Step, const char*>, 19> kSteps{{
+constexpr EnumNames<Step, 20> kSteps{{
     {Step::kRun, "run"},
     {Step::kPhase, "phase"},
     {Step::kShard, "shard"},
@@ -16,7 +15,7 @@ constexpr std::array<std::pair<Step, const char*>, 19> kSteps{{
     {Step::kSyncCheck, "sync-check"},
     {Step::kGate, "gate"},
     {Step::kWave, "wave"},
-    {Step::kNode, "restart"},
+    {Step::kNode, "node"},
     {Step::kLease, "lease"},
     {Step::kLockBreak, "lock-break"},
     {Step::kDrill, "drill"},
@@ -27,9 +26,10 @@ constexpr std::array<std::pair<Step, const char*>, 19> kSteps{{
     {Step::kRollback, "rollbacks"},  // not "rollback": that is the upgrade's playbook command
     {Step::kStaging, "staging"},
     {Step::kSoak, "soak"},
+    {Step::kExec, "exec"},
 }};
 
-constexpr std::array<std::pair<Outcome, const char*>, 26> kOutcomes{{
+constexpr EnumNames<Outcome, 27> kOutcomes{{
     {Outcome::kBegin, "begin"},
     {Outcome::kOk, "ok"},
     {Outcome::kFailed, "failed"},
@@ -56,9 +56,10 @@ constexpr std::array<std::pair<Outcome, const char*>, 26> kOutcomes{{
     {Outcome::kPartial, "partial"},
     {Outcome::kRolledBack, "rolled-back"},
     {Outcome::kRollbackFailed, "rollback-failed"},
+    {Outcome::kStaged, "staged"},
 }};
 
-constexpr std::array<std::pair<Phase, const char*>, 14> kPhases{{
+constexpr EnumNames<Phase, 14> kPhases{{
     {Phase::kPending, "pending"},
     {Phase::kAssess, "assess"},
     {Phase::kStop, "stop"},
@@ -75,22 +76,32 @@ constexpr std::array<std::pair<Phase, const char*>, 14> kPhases{{
     {Phase::kCancelled, "cancelled"},
 }};
 
-template <typename T, size_t N>
-const char* NameIn(const std::array<std::pair<T, const char*>, N>& table, T value) {
-  for (const auto& [v, name] : table) {
-    if (v == value) return name;
-  }
-  return "?";
-}
+constexpr EnumNames<OperationKind, 6> kOperations{{
+    {OperationKind::kRecover, "recover"},
+    {OperationKind::kRollingRestart, "rolling-restart"},
+    {OperationKind::kUpgrade, "upgrade"},
+    {OperationKind::kRollback, "rollback"},
+    {OperationKind::kDrill, "drill"},
+    {OperationKind::kWatch, "watch"},
+}};
 
-template <typename T, size_t N>
-std::optional<T> FindIn(const std::array<std::pair<T, const char*>, N>& table,
-                        const std::string& text) {
-  for (const auto& [v, name] : table) {
-    if (text == name) return v;
-  }
-  return std::nullopt;
-}
+constexpr EnumNames<ResumeAction, 5> kResumeActions{{
+    {ResumeAction::kLeave, "leave"},
+    {ResumeAction::kRestart, "restart"},
+    {ResumeAction::kStartAgain, "start-again"},
+    {ResumeAction::kWaitForSync, "wait-for-sync"},
+    {ResumeAction::kAskOperator, "ask-operator"},
+}};
+
+constexpr EnumNames<EventKind, 7> kEventKinds{{
+    {EventKind::kRunStarted, "run-started"},
+    {EventKind::kPhase, "phase"},
+    {EventKind::kNode, "node"},
+    {EventKind::kWarning, "warning"},
+    {EventKind::kProgress, "progress"},
+    {EventKind::kShardDone, "shard-done"},
+    {EventKind::kRunDone, "run-done"},
+}};
 
 }  // namespace
 
@@ -104,16 +115,22 @@ std::string StepName(const JournalStep& s) {
   return NameIn(kSteps, s.step);
 }
 
-std::optional<JournalStep> ParseStep(const std::string& text) {
-  if (auto step = FindIn(kSteps, text)) return JournalStep(*step);
-  if (auto id = CommandFromKey(text)) return JournalStep(*id);
+std::optional<JournalStep> ParseStep(std::string_view text) {
+  if (auto step = ValueIn(kSteps, text)) return JournalStep(*step);
+  if (auto id = CommandFromKey(std::string(text))) return JournalStep(*id);
   return std::nullopt;
 }
 
 const char* OutcomeName(Outcome o) { return NameIn(kOutcomes, o); }
-std::optional<Outcome> ParseOutcome(const std::string& text) { return FindIn(kOutcomes, text); }
+std::optional<Outcome> ParseOutcome(std::string_view text) { return ValueIn(kOutcomes, text); }
 const char* PhaseName(Phase p) { return NameIn(kPhases, p); }
-std::optional<Phase> ParsePhase(const std::string& text) { return FindIn(kPhases, text); }
+std::optional<Phase> ParsePhase(std::string_view text) { return ValueIn(kPhases, text); }
+const char* OperationName(OperationKind k) { return NameIn(kOperations, k); }
+std::optional<OperationKind> ParseOperation(std::string_view text) {
+  return ValueIn(kOperations, text);
+}
+const char* ResumeActionName(ResumeAction a) { return NameIn(kResumeActions, a); }
+const char* EventKindName(EventKind k) { return NameIn(kEventKinds, k); }
 
 Outcome OutcomeOf(GateTracker::Verdict v) {
   switch (v) {

@@ -5,6 +5,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "base/status.h"
 #include "consensus/gate.h"
@@ -22,7 +23,8 @@ enum class Step {
   kSyncCheck,    // stored heights compared
   kGate,         // the consensus gate's verdict
   kWave,         // a wave of nodes began
-  kNode,         // one node's whole action (restart, upgrade): begin, done, failed, skipped
+  kNode,         // one node's whole node action (restart, upgrade, rollback): begin, done,
+                 // failed, skipped, resume, rolled-back
   kLease,        // the run's leases on the nodes and etcd: held, took-over, lost
   kLockBreak,    // `shardctl lock break`: begin, ok, not-found
   kDrill,        // a drill as a whole: begin (detail: JSON), production, aborted, done (trend)
@@ -33,6 +35,7 @@ enum class Step {
   kRollback,     // a drill's rollbacks: begin, done
   kStaging,      // upgrade: the release staged on every target (run line): ok, failed, partial
   kSoak,         // upgrade: a shard's canaries soaking (shard line): begin, ok, failed
+  kExec,         // `shardctl exec` on one node: begin (detail: the command), ok, failed
   kCommand,      // one playbook command on one node; JournalStep::command says which
 };
 
@@ -102,15 +105,50 @@ enum class Outcome {
   kRolledBack,      // a failed node was put back as it was (upgrade: previous binary) and is
                     // in sync again
   kRollbackFailed,  // ... putting it back failed, or it is not in sync afterwards
+  kStaged,          // upgrade: the release was found staged already (verify_staged), not sent
 };
 
-/// The one mapping to and from the journal's text.
+/// What resume does with a node of an interrupted run (journaled on its "resume" line).
+enum class ResumeAction {
+  kLeave,        // done, failed or skipped: not touched again
+  kRestart,      // never begun, or begun and still running before its stop took effect
+  kStartAgain,   // stopped (or the start did not take): verify, start, wait for sync
+  kWaitForSync,  // started and running: only wait until it is in sync
+  kAskOperator,  // in flight and its state cannot be read: touch nothing
+};
+
+/// What an event tells whoever watches a run (run/events.h; "event" in -o json output).
+enum class EventKind {
+  kRunStarted,  // message: run id
+  kPhase,       // a shard entered `phase`
+  kNode,        // something about one node (node set), e.g. binary restored
+  kWarning,     // something a person should read; node may be set
+  kProgress,    // a gate/assess sample: height, nodes_up
+  kShardDone,   // phase is final; message is the reason
+  kRunDone,
+};
+
+/// The operation a run is: the run header's "command", the begin line's and the report's.
+enum class OperationKind {
+  kRecover,
+  kRollingRestart,
+  kUpgrade,
+  kRollback,
+  kDrill,
+  kWatch,  // the watch loop itself (its recoveries are kRecover runs)
+};
+
+/// The one mapping to and from the journal's text (base/enum_names.h tables, in the .cc).
 std::string StepName(const JournalStep& s);
-std::optional<JournalStep> ParseStep(const std::string& text);
+std::optional<JournalStep> ParseStep(std::string_view text);
 const char* OutcomeName(Outcome o);
-std::optional<Outcome> ParseOutcome(const std::string& text);
+std::optional<Outcome> ParseOutcome(std::string_view text);
 const char* PhaseName(Phase p);
-std::optional<Phase> ParsePhase(const std::string& text);
+std::optional<Phase> ParsePhase(std::string_view text);
+const char* OperationName(OperationKind k);
+std::optional<OperationKind> ParseOperation(std::string_view text);
+const char* ResumeActionName(ResumeAction a);
+const char* EventKindName(EventKind k);
 /// The journal's word for a gate verdict.
 Outcome OutcomeOf(GateTracker::Verdict v);
 

@@ -5,6 +5,7 @@
 
 #include "base/parallel.h"
 #include "base/text.h"
+#include "run/wait.h"
 
 namespace shardctl {
 namespace {
@@ -27,6 +28,13 @@ ExecResult Error(const std::string& detail) {
   return r;
 }
 
+bool IsRead(const JournalStep& step) {
+  if (step.step != Step::kCommand) return false;
+  CommandId id = step.command;
+  return id == CommandId::kProbe || id == CommandId::kIsRunning || id == CommandId::kVersion ||
+         id == CommandId::kVerifyStaged;
+}
+
 }  // namespace
 
 bool IsUnreachable(const ExecResult& r) {
@@ -41,38 +49,91 @@ std::string Explain(const ExecResult& r) {
   return err.empty() ? why : why + ": " + err;
 }
 
-ExecOptions NodeOps::Options(CommandId id) const {
-  ExecOptions o;
-  bool quick = id == CommandId::kProbe || id == CommandId::kIsRunning;
-  o.timeout = quick ? ctx_.pb.timeouts.probe : ctx_.pb.timeouts.command;
-  return o;
+Duration NodeOps::TimeoutFor(const NodeCommand& command) const {
+  if (IsRead(command.step)) return ctx_.pb.timeouts.probe;
+  size_t mib = command.input ? (command.input->size() >> 20) : 0;
+  mib *= std::max<size_t>(command.inputs_at_once, 1);
+  return ctx_.pb.timeouts.command + Duration(static_cast<int64_t>(mib) * 1000);
 }
 
-Status NodeOps::Announce(const Node& node, CommandId id, const std::string& command) {
-  return ctx_.journal.Record(shard_, node.name, id, Outcome::kBegin, command);
+Result<NodeCommand> NodeOps::Command(const Node& node, CommandId id,
+                                     const UpgradeRunVars* release) const {
+  auto text = release ? RenderUpgradeCommand(ctx_.pb, id, node, *release)
+                      : RenderNodeCommand(ctx_.pb, id, node);
+  if (!text.ok()) return text.status();
+  return NodeCommand{.step = id, .text = *text};
 }
 
-ExecResult NodeOps::Send(const Node& node, CommandId id, const std::string& command) {
-  ExecResult r = ctx_.transport.Exec(node, command, Options(id));
+Result<NodeCommand> NodeOps::Fault(const Node& node, const FaultDef& fault, bool undo,
+                                   const Vars& params) const {
+  auto text = RenderFault(ctx_.pb, fault, undo, node, params);
+  if (!text.ok()) return text.status();
+  return NodeCommand{
+      .step = undo ? Step::kUndo : Step::kFault, .text = *text, .label = fault.name + ": "};
+}
+
+ExecResult NodeOps::Act(const Node& node, const NodeCommand& command) {
+  Status announced = ctx_.journal.Record(shard_, node.name, command.step, Outcome::kBegin,
+                                         command.label + command.text);
+  if (!announced.ok()) return Error(kNotSentPrefix + announced.message());
+  ExecResult r = Read(node, command);
   // The action already happened; a failed write makes the journal sticky-failed, which stops
   // the run before anything new is sent.
-  ctx_.journal.Note(shard_, node.name, id, r.ok() ? Outcome::kOk : Outcome::kFailed,
+  ctx_.journal.Note(shard_, node.name, command.step, r.ok() ? Outcome::kOk : Outcome::kFailed,
                     r.ok() ? "" : Explain(r));
   return r;
 }
 
 ExecResult NodeOps::Act(const Node& node, CommandId id) {
-  auto command = RenderNodeCommand(ctx_.pb, id, node);
+  auto command = Command(node, id);
   if (!command.ok()) return Error(command.status().message());
-  Status announced = Announce(node, id, *command);
-  if (!announced.ok()) return Error(kNotSentPrefix + announced.message());
-  return Send(node, id, *command);
+  return Act(node, *command);
+}
+
+Status NodeOps::Do(const Node& node, const NodeCommand& command) {
+  ExecResult r = Act(node, command);
+  if (r.ok()) return Status::Ok();
+  std::string why = StepName(command.step) + " failed: " + Explain(r);
+  return IsUnreachable(r) ? Status::Unreachable(why) : Status::Failed(why);
+}
+
+Status NodeOps::Do(const Node& node, CommandId id) {
+  auto command = Command(node, id);
+  if (!command.ok()) return command.status();
+  return Do(node, *command);
+}
+
+std::vector<ExecResult> NodeOps::ActTogether(const std::vector<const Node*>& nodes, CommandId id) {
+  std::vector<ExecResult> results(nodes.size());
+  std::vector<std::optional<NodeCommand>> announced(nodes.size());
+  for (size_t i = 0; i < nodes.size(); ++i) {
+    auto command = Command(*nodes[i], id);
+    Status s = command.ok()
+                   ? ctx_.journal.Record(shard_, nodes[i]->name, id, Outcome::kBegin, command->text)
+                   : command.status();
+    if (s.ok()) announced[i] = *command;
+    if (!s.ok()) results[i] = Error((command.ok() ? kNotSentPrefix : "") + s.message());
+  }
+  ParallelFor(nodes.size(), ctx_.pb.parallel_nodes, [&](size_t i) {
+    if (!announced[i]) return;
+    results[i] = Read(*nodes[i], *announced[i]);
+    ctx_.journal.Note(shard_, nodes[i]->name, id, results[i].ok() ? Outcome::kOk : Outcome::kFailed,
+                      results[i].ok() ? "" : Explain(results[i]));
+  });
+  return results;
+}
+
+ExecResult NodeOps::Read(const Node& node, const NodeCommand& command) {
+  ExecOptions o;
+  o.timeout = TimeoutFor(command);
+  o.stdin_data = command.input;
+  return ctx_.transport.Exec(node, command.text, o);
 }
 
 ExecResult NodeOps::Read(const Node& node, CommandId id) {
-  auto command = RenderNodeCommand(ctx_.pb, id, node);
+  auto command = Command(node, id);
   if (!command.ok()) return Error(command.status().message());
-  return ctx_.transport.Exec(node, *command, Options(id));
+  return Read(node, *command);
 }
 
 std::optional<bool> NodeOps::IsRunning(const Node& node, std::string* why) {
@@ -89,7 +150,9 @@ ExecResult NodeOps::Ask(const Node& node) {
   if (ctx_.pb.probe.http.empty()) return Read(node, CommandId::kProbe);
   auto request = RenderHttpProbe(ctx_.pb.probe.http, node);
   if (!request.ok()) return Error(request.status().message());
-  return ctx_.transport.Fetch(node, *request, Options(CommandId::kProbe));
+  ExecOptions o;
+  o.timeout = TimeoutFor(NodeCommand{.step = CommandId::kProbe});
+  return ctx_.transport.Fetch(node, *request, o);
 }
 
 NodeStatus NodeOps::Probe(const Node& node, bool ask_running) {
@@ -119,18 +182,33 @@ std::vector<NodeStatus> NodeOps::ProbeAll(const std::vector<const Node*>& nodes,
   return out;
 }
 
+std::vector<std::vector<NodeStatus>> ProbeShards(RunContext& ctx, const std::vector<int>& shards,
+                                                 bool ask_running) {
+  std::vector<std::vector<NodeStatus>> out(shards.size());
+  ParallelFor(shards.size(), ctx.pb.parallel_shards, [&](size_t i) {
+    std::vector<const Node*> nodes;
+    for (const Node& n : ctx.inv.FindShard(shards[i])->nodes) nodes.push_back(&n);
+    out[i] = NodeOps(ctx, shards[i]).ProbeAll(nodes, ask_running);
+  });
+  return out;
+}
+
 Status NodeOps::WaitUntilDown(const Node& node) {
-  TimePoint deadline = ctx_.clock.Now() + ctx_.pb.timeouts.stop_confirm;
-  while (true) {
-    std::string why;
-    std::optional<bool> running = IsRunning(node, &why);
-    if (running == false) return Status::Ok();
-    if (ctx_.clock.Now() >= deadline) {
-      return Status::Failed("not down " + FormatDuration(ctx_.pb.timeouts.stop_confirm) +
-                            " after stop: " + (running ? "still running" : why));
-    }
-    ctx_.clock.SleepFor(ctx_.pb.timeouts.confirm_poll);
+  const Timeouts& t = ctx_.pb.timeouts;
+  std::optional<bool> running;
+  std::string why;
+  WaitSpec spec{.every = t.confirm_poll, .deadline = ctx_.clock.Now() + t.stop_confirm};
+  if (PollUntil(ctx_, spec, [&] { return (running = IsRunning(node, &why)) == false; }) ==
+      WaitEnd::kDone) {
+    return Status::Ok();
   }
+  return Status::Failed("not down " + FormatDuration(t.stop_confirm) +
+                        " after stop: " + (running ? "still running" : why));
+}
+
+Status NodeOps::StopAndConfirmDown(const Node& node) {
+  SHARDCTL_RETURN_IF_ERROR(Do(node, CommandId::kStop));
+  return WaitUntilDown(node);
 }
 
 Status NodeOps::VerifyOrRestore(const Node& node, std::string* replaced_because) {
@@ -145,8 +223,7 @@ Status NodeOps::VerifyOrRestore(const Node& node, std::string* replaced_because)
     return Status::Failed("binary fails verification (" + Explain(v) +
                           ") and the playbook has no restore_binary");
   }
-  ExecResult r = Act(node, CommandId::kRestoreBinary);
-  if (!r.ok()) return Status::Failed("restore_binary failed: " + Explain(r));
+  SHARDCTL_RETURN_IF_ERROR(Do(node, CommandId::kRestoreBinary));
   ExecResult again = Act(node, CommandId::kVerifyBinary);
   if (!again.ok()) {
     return Status::Failed("binary still fails verification after restore: " + Explain(again));

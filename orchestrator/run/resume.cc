@@ -6,8 +6,47 @@
 
 namespace shardctl {
 
+namespace {
+
+// The header's "params": the operation's own flags, to run it again.
+nlohmann::json ParamsToJson(const RunHeader& h) {
+  nlohmann::json p = nlohmann::json::object();
+  if (!h.rollback_of.empty()) p["rollback_of"] = h.rollback_of;
+  if (h.command == OperationKind::kRecover) {
+    p["started_by"] = h.recover.started_by;
+    p["why"] = h.recover.why;
+    if (!h.recover.resume_of.empty()) p["resume_of"] = h.recover.resume_of;
+  }
+  if (h.command != OperationKind::kUpgrade) return p;
+  p["artifact"] = h.release.artifact;
+  p["sha256"] = h.release.sha256;
+  p["version"] = h.release.version;
+  p["allow_partial"] = h.release.allow_partial ? "1" : "0";
+  p["stage_only"] = h.release.stage_only ? "1" : "0";
+  return p;
+}
+
+void ParamsFromJson(const nlohmann::json& j, RunHeader* h) {
+  auto p = j.value("params", std::map<std::string, std::string>{});
+  auto get = [&p](const char* key) {
+    auto it = p.find(key);
+    return it == p.end() ? std::string() : it->second;
+  };
+  h->rollback_of = get("rollback_of");
+  h->release.artifact = get("artifact");
+  h->release.sha256 = get("sha256");
+  h->release.version = get("version");
+  h->release.allow_partial = get("allow_partial") == "1";
+  h->release.stage_only = get("stage_only") == "1";
+  h->recover.started_by = get("started_by");
+  h->recover.why = get("why");
+  h->recover.resume_of = get("resume_of");
+}
+
+}  // namespace
+
 std::string RunHeaderToJson(const RunHeader& h) {
-  nlohmann::json j = {{"command", h.command},
+  nlohmann::json j = {{"command", OperationName(h.command)},
                       {"inventory", h.inventory},
                       {"playbook", h.playbook},
                       {"shards", h.shards},
@@ -16,7 +55,7 @@ std::string RunHeaderToJson(const RunHeader& h) {
                       {"known_hosts", h.known_hosts},
                       {"accept_new_host_keys", h.accept_new_host_keys},
                       {"retry_of", h.retry_of},
-                      {"params", h.params}};
+                      {"params", ParamsToJson(h)}};
   return ToJsonText(j);
 }
 
@@ -27,7 +66,10 @@ Result<RunHeader> RunHeaderFromJson(const std::string& text) {
   if (!j.is_object()) return Status::Invalid("run header is not a JSON object");
   RunHeader h;
   try {
-    h.command = j.at("command").get<std::string>();
+    std::string command = j.at("command").get<std::string>();
+    auto kind = ParseOperation(command);
+    if (!kind) return Status::Invalid("run header: unknown command \"" + command + "\"");
+    h.command = *kind;
     h.inventory = j.at("inventory").get<std::string>();
     h.playbook = j.at("playbook").get<std::string>();
     h.shards = j.value("shards", std::vector<int>{});
@@ -36,7 +78,7 @@ Result<RunHeader> RunHeaderFromJson(const std::string& text) {
     h.known_hosts = j.value("known_hosts", "");
     h.accept_new_host_keys = j.value("accept_new_host_keys", false);
     h.retry_of = j.value("retry_of", "");
-    h.params = j.value("params", std::map<std::string, std::string>{});
+    ParamsFromJson(j, &h);
   } catch (const nlohmann::json::exception& e) {
     return Status::Invalid(std::string("run header: ") + e.what());
   }
@@ -99,24 +141,12 @@ Result<RunJournal> ReadRunJournal(const std::vector<JournalEntry>& entries) {
     }
     if (!e.node.empty()) Fold(e, &out.nodes[e.node]);
   }
-  if (!out.header) return Status::Invalid("no run header: not a rolling-restart journal");
-  return out;
-}
-
-const char* ResumeActionName(ResumeAction a) {
-  switch (a) {
-    case ResumeAction::kLeave:
-      return "leave";
-    case ResumeAction::kRestart:
-      return "restart";
-    case ResumeAction::kStartAgain:
-      return "start-again";
-    case ResumeAction::kWaitForSync:
-      return "wait-for-sync";
-    case ResumeAction::kAskOperator:
-      return "ask-operator";
+  if (!out.header) {
+    return Status::Invalid(
+        "no run header: not the journal of a rolling-restart, upgrade, rollback or watch's recover "
+        "run");
   }
-  return "?";
+  return out;
 }
 
 ResumeAction DecideResume(const NodeHistory& h, std::optional<bool> running) {

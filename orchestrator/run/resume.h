@@ -1,10 +1,11 @@
-// What the journal of a wave-based run (rolling-restart, upgrade) says: the run header (enough
-// to run it again) and, per node, how far its action got. Pure functions over journal entries;
-// resume and retry decide from them what to touch.
+// What the journal of a run with a header (rolling-restart, upgrade, rollback, a recover that
+// watch started) says: the run header (enough to run it again) and, per node, how far its action
+// got. Pure functions over journal entries; resume and retry decide from them what to touch.
 #pragma once
 
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -13,9 +14,26 @@
 
 namespace shardctl {
 
+/// An upgrade's release, as its run was started (the header's "params"): enough to fetch and
+/// check it again on resume.
+struct ReleaseParams {
+  std::string artifact;  // --artifact FILE|URL
+  std::string sha256;    // --sha256
+  std::string version;   // --version, or ""
+  bool allow_partial = false;
+  bool stage_only = false;  // --stage-only: the run stages and verifies, and restarts nothing
+};
+
+/// A recover run that `watch` started (its runs carry a header so that resume finishes them).
+struct RecoverParams {
+  std::string started_by;  // "watch"
+  std::string why;         // the decision that started it
+  std::string resume_of;   // the interrupted run it finishes, or ""
+};
+
 /// The run header, journaled first (Step::kRun, Outcome::kHeader, detail: JSON).
 struct RunHeader {
-  std::string command = "rolling-restart";
+  OperationKind command = OperationKind::kRollingRestart;
   std::string inventory;  // absolute paths
   std::string playbook;
   std::vector<int> shards;         // selection as given
@@ -23,9 +41,10 @@ struct RunHeader {
   std::vector<std::string> only;   // exact node names (retry); empty: the selection decides
   std::string known_hosts;         // --known-hosts, if given
   bool accept_new_host_keys = false;
-  std::string retry_of;  // run id whose failed and skipped nodes this run retries
-  /// The operation's own flags, to run it again (upgrade: artifact, sha256, version).
-  std::map<std::string, std::string> params;
+  std::string retry_of;     // run id whose failed and skipped nodes this run retries
+  std::string rollback_of;  // rollback: the upgrade run whose nodes it puts back
+  ReleaseParams release;    // upgrade: the release
+  RecoverParams recover;    // recover: who started it and why
 };
 
 std::string RunHeaderToJson(const RunHeader& h);
@@ -59,16 +78,32 @@ struct RunJournal {
 /// Folds the entries of one run's journal (in order). Fails when there is no run header.
 Result<RunJournal> ReadRunJournal(const std::vector<JournalEntry>& entries);
 
-/// What resume does with a node, given its history and (for in-flight nodes) is_running now.
-enum class ResumeAction {
-  kLeave,        // done, failed or skipped: not touched again
-  kRestart,      // never begun, or begun and still running before its stop took effect
-  kStartAgain,   // stopped (or the start did not take): verify, start, wait for sync
-  kWaitForSync,  // started and running: only wait until it is in sync
-  kAskOperator,  // in flight and its state cannot be read: touch nothing
+/// Reads STATE_DIR/runs/RUN_ID.jsonl. An empty run_id picks the newest run with a header
+/// (wave-based, or a recover that watch started) that did not finish (unfinished_only: resume)
+/// or the newest such run at all (retry); a journal
+/// met on the way that cannot be read is an error naming its file and line, never skipped.
+Result<RunJournal> FindRun(const std::string& state_dir, const std::string& run_id,
+                           bool unfinished_only);
+
+/// What a new run does with an earlier run's nodes: which operation (from the header, as a
+/// type), with which files and selection, on which nodes.
+struct RunPlan {
+  RunHeader header;  // the run to start: the earlier one's, with only/retry_of/rollback_of set
+  std::string resume_run_id;                     // resume: continue this run, in its journal
+  std::set<std::string> leave;                   // resume: done, failed or skipped: not touched
+  std::map<std::string, NodeHistory> in_flight;  // resume: interrupted mid-action
+  std::set<std::string> done_before;  // resume: nodes the run finished (an upgrade's canaries)
 };
 
-const char* ResumeActionName(ResumeAction a);
+/// Resume: the same operation from where it stopped. An error when the run finished.
+Result<RunPlan> PlanResume(const RunJournal& run);
+/// Retry: a rolling restart of a finished rolling restart's failed and skipped nodes
+/// (header.only; empty when it has none). An error for an unfinished run, or an upgrade or
+/// rollback (retrying would restart their failed nodes on the old binary).
+Result<RunPlan> PlanRetry(const RunJournal& run);
+/// Rollback: the previous binary back on every node an upgrade run upgraded (header.only; empty
+/// when it upgraded none). An error when the run is not an upgrade.
+Result<RunPlan> PlanRollback(const RunJournal& run);
 
 /// running: is_running's answer now (nullopt: unknown). Never restarts a node whose start went
 /// out and that runs: that would restart it twice.

@@ -58,6 +58,10 @@ Status WriteHolder(int fd, const LockHolder& me) {
   return Status::Ok();
 }
 
+std::string LockPath(const std::string& state_dir, const std::string& network) {
+  return state_dir + "/" + (network.empty() ? "default" : network) + ".lock";
+}
+
 }  // namespace
 
 std::string DescribeHolder(const LockHolder& h) {
@@ -79,13 +83,13 @@ Result<std::unique_ptr<RunLock>> RunLock::Acquire(const std::string& state_dir,
   }
   std::error_code ec;
   std::filesystem::create_directories(state_dir, ec);
-  std::string path = state_dir + "/" + (network.empty() ? "default" : network) + ".lock";
+  std::string path = LockPath(state_dir, network);
   int fd = open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
   if (fd < 0) return Status::Io("cannot open lock " + path + ": " + std::strerror(errno));
   if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
     LockHolder h = ParseHolder(ReadAll(fd));
     close(fd);
-    return Status::Failed("network '" + network + "' is locked by " + DescribeHolder(h) +
+    return Status::Locked("network '" + network + "' is locked by " + DescribeHolder(h) +
                           "; wait for it to finish (lock: " + path + ")");
   }
   LockHolder previous = ParseHolder(ReadAll(fd));
@@ -96,6 +100,20 @@ Result<std::unique_ptr<RunLock>> RunLock::Acquire(const std::string& state_dir,
     return st;
   }
   return std::unique_ptr<RunLock>(new RunLock(fd, path));
+}
+
+std::optional<LockHolder> RunLock::Holder(const std::string& state_dir,
+                                          const std::string& network) {
+  int fd = open(LockPath(state_dir, network).c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return std::nullopt;  // never taken here
+  std::optional<LockHolder> holder;
+  if (flock(fd, LOCK_SH | LOCK_NB) != 0) {
+    holder = ParseHolder(ReadAll(fd));
+  } else {
+    flock(fd, LOCK_UN);
+  }
+  close(fd);
+  return holder;
 }
 
 RunLock::~RunLock() {

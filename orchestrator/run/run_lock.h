@@ -4,6 +4,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "base/status.h"
@@ -26,13 +27,16 @@ class RunLock {
   RunLock(const RunLock&) = delete;
   RunLock& operator=(const RunLock&) = delete;
 
-  /// Takes the lock for network in state_dir (created if missing). Returns kFailed with the
+  /// Takes the lock for network in state_dir (created if missing). Returns kLocked with the
   /// holder's run id, pid, user, host, command and start time when another live process holds
   /// it. When the previous holder died without releasing, *took_over_from (if given) gets its
   /// description and the lock is taken.
   static Result<std::unique_ptr<RunLock>> Acquire(const std::string& state_dir,
                                                   const std::string& network, const LockHolder& me,
                                                   std::string* took_over_from = nullptr);
+
+  /// Who holds network's lock in state_dir now, without taking it (nullopt: nobody).
+  static std::optional<LockHolder> Holder(const std::string& state_dir, const std::string& network);
 
   const std::string& path() const { return path_; }
 

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "base/parallel.h"
+
 namespace shardctl {
 
 ShardTask::ShardTask(RunContext& ctx, const Shard& shard)
@@ -58,6 +60,15 @@ void ShardTask::Progress(const SampleSummary& s) {
 void ShardTask::SetRound(int round) {
   std::lock_guard<std::mutex> l(mu_);
   round_ = round;
+}
+
+std::vector<Status> ShardTask::ApplyAll(NodeAction& action, const std::vector<const Node*>& nodes) {
+  std::vector<Status> out(nodes.size());
+  ParallelFor(nodes.size(), ctx_.pb.parallel_nodes, [&](size_t i) {
+    out[i] = action.Apply(ops_, *nodes[i], ResumeAction::kRestart, *this)
+                 .Annotate(nodes[i]->name + ": ");
+  });
+  return out;
 }
 
 void ShardTask::ReplacedBinary(const std::string& node, const std::string& why) {

@@ -10,6 +10,7 @@
 #include "consensus/sample.h"
 #include "run/context.h"
 #include "run/events.h"
+#include "run/node_action.h"
 #include "run/node_ops.h"
 #include "run/run_report.h"
 
@@ -18,11 +19,14 @@ namespace shardctl {
 /// Lock discipline: a derived task runs on one thread and touches its own members only from
 /// it; nodes of a step run in parallel and report only through the methods below, which take
 /// this class's one lock. The shard and context must outlive the task.
-class ShardTask {
+class ShardTask : public NodeNotes {
  public:
-  virtual ~ShardTask() = default;
+  ~ShardTask() override = default;
   ShardTask(const ShardTask&) = delete;
   ShardTask& operator=(const ShardTask&) = delete;
+
+  /// node's binary failed verification and was replaced: remembered once, and a warning.
+  void ReplacedBinary(const std::string& node, const std::string& why) override;
 
  protected:
   ShardTask(RunContext& ctx, const Shard& shard);
@@ -38,8 +42,9 @@ class ShardTask {
   /// Keeps the sample's top height and answering nodes for later events; emits kProgress.
   void Progress(const SampleSummary& s);
   void SetRound(int round);
-  /// node's binary failed verification and was replaced: remembered once, and a warning.
-  void ReplacedBinary(const std::string& node, const std::string& why);
+  /// action on every node (playbook nodes.parallel at once), as a fresh step (ResumeAction::
+  /// kRestart), reporting to this task; statuses in input order, each prefixed "NODE: ".
+  std::vector<Status> ApplyAll(NodeAction& action, const std::vector<const Node*>& nodes);
   /// Journals the verdict line (checked: a failure is added to the reason) and emits kShardDone;
   /// fills result's verdict, reason, finish time, replaced binaries and timeline.
   void Finish(ShardResult* result, Phase verdict, const std::string& reason);

@@ -5,6 +5,7 @@
 #include "base/parallel.h"
 #include "base/text.h"
 #include "consensus/waves.h"
+#include "run/wait.h"
 
 namespace shardctl {
 namespace {
@@ -23,7 +24,7 @@ ShardWaves::ShardWaves(RunContext& ctx, const Shard& shard, NodeAction& action,
                        const WaveOptions& options, FailureBudget& budget)
     : ShardTask(ctx, shard), action_(action), options_(options), budget_(budget) {}
 
-void ShardWaves::Lead() {
+void ShardWaves::Lead(bool defer_soak) {
   led_ = true;
   Begin(&report_);
   Enter(Phase::kAssess);
@@ -48,11 +49,13 @@ void ShardWaves::Lead() {
     RunWave(*canaries, std::vector<ResumeAction>(canaries->size(), ResumeAction::kRestart));
     canary_wave_ = false;
     if (!canary_failed_.empty()) End(Phase::kGaveUp, canary_failed_);
+    if (!defer_soak) SoakCanaries();
   }
 }
 
 WaveShardReport ShardWaves::Run() {
   if (led_) {
+    SoakCanaries();        // when no soak phase ran it
     last_sample_.clear();  // led apart (every shard's canaries first): the shard moved on since
   } else {
     Lead();
@@ -75,6 +78,7 @@ WaveShardReport ShardWaves::Run() {
 }
 
 WaveShardReport ShardWaves::Cancel(const std::string& why) {
+  SoakCanaries();  // a canary that went out is judged: its wave was in flight
   if (ended_) return report_;
   return End(Phase::kCancelled, why + " before this shard's waves began");
 }
@@ -142,10 +146,12 @@ Status ShardWaves::PreCheck() {
     return refuse(s.Describe() + "; " + Join(out));
   }
   GateTracker::Verdict v = tracker.Add(ctx_.clock.Now(), first);
-  while (v == GateTracker::Verdict::kPending) {
-    ctx_.clock.SleepFor(ctx_.pb.gate.poll_interval);
-    v = tracker.Add(ctx_.clock.Now(), Sample(&s));
-  }
+  bool sampled = true;  // `first` is this poll's sample
+  PollUntil(ctx_, {.every = ctx_.pb.gate.poll_interval}, [&] {
+    if (!sampled) v = tracker.Add(ctx_.clock.Now(), Sample(&s));
+    sampled = false;
+    return v != GateTracker::Verdict::kPending;
+  });
   return v == GateTracker::Verdict::kHealthy ? Status::Ok() : refuse(tracker.reason());
 }
 
@@ -181,8 +187,7 @@ void ShardWaves::RunWave(const std::vector<const Node*>& wave,
     }
   }
   if (!started.empty()) Judge(started, &failed);
-  // A failed canary ends the shard whatever the budget says: the waves would spread what failed.
-  if (canary_wave_ && !failed.empty())
+  if (canary_wave_ && !failed.empty())  // see SoakCanaries
     canary_failed_ = "canary " + Join(NodeNames(failed)) + " failed";
   if (!failed.empty()) Undo(failed);
 }
@@ -200,21 +205,41 @@ void ShardWaves::Judge(const std::vector<const Node*>& started, std::vector<cons
     }
     all_ok = all_ok && why[n->name].empty();
   }
-  std::string soaked;
-  if (canary_wave_ && all_ok) {
-    Enter(Phase::kGate, "canary soak: " + Join(NodeNames(started)));
-    Status soak = action_.Soak(shard_, started, [this](SampleSummary* s) { return Sample(s); });
-    for (const Node* n : started) why[n->name] = soak.ok() ? "" : "canary: " + soak.message();
-    soaked = soak.ok() ? "; canary soaked" : "";
+  if (canary_wave_ && all_ok) {  // the soak judges them (SoakCanaries)
+    soaking_ = started;
+    soaking_grown_ = grown;
+    return;
   }
   for (const Node* n : started) {
     if (why[n->name].empty()) {
-      Done(*n, "in sync, shard " + grown + soaked);
+      Done(*n, "in sync, shard " + grown);
     } else {
       Fail(*n, why[n->name]);
       failed->push_back(n);
     }
   }
+}
+
+void ShardWaves::SoakCanaries() {
+  if (soaking_.empty() || ended_) return;
+  std::vector<const Node*> canaries = std::move(soaking_);
+  soaking_.clear();
+  Enter(Phase::kGate, "canary soak: " + Join(NodeNames(canaries)));
+  Status soak = action_.Soak(shard_, canaries, [this](SampleSummary* s) { return Sample(s); });
+  std::vector<const Node*> failed;
+  for (const Node* n : canaries) {
+    if (soak.ok()) {
+      Done(*n, "in sync, shard " + soaking_grown_ + "; canary soaked");
+    } else {
+      Fail(*n, "canary: " + soak.message());
+      failed.push_back(n);
+    }
+  }
+  if (failed.empty()) return;
+  // A failed canary ends the shard whatever the budget says: the waves would spread what failed.
+  canary_failed_ = "canary " + Join(NodeNames(failed)) + " failed";
+  Undo(failed);
+  End(Phase::kGaveUp, canary_failed_);
 }
 
 Status ShardWaves::Bring(const Node& node, ResumeAction how) {
@@ -231,33 +256,36 @@ std::map<std::string, std::string> ShardWaves::WaitInSync(const std::vector<cons
   const RollingPolicy& policy = ctx_.pb.rolling;
   Enter(Phase::kGate, "waiting for " + Join(NodeNames(nodes)) + " to be in sync and +" +
                           std::to_string(policy.min_new_blocks) + " blocks");
-  TimePoint deadline = ctx_.clock.Now() + policy.node_timeout;
   int64_t baseline = -1;
-  while (true) {
-    SampleSummary s;
-    std::map<std::string, NodeStatus> by_name;
-    for (NodeStatus& n : Sample(&s)) by_name[n.node] = std::move(n);
-    if (baseline < 0) baseline = s.top;
-    bool grown = baseline >= 0 && s.top >= baseline + policy.min_new_blocks;
-    std::vector<std::string> lagging;
-    for (const Node* n : nodes) {
-      if (!InSyncNormal(by_name[n->name], s, ctx_.pb))
-        lagging.push_back(Lagging(*n, by_name[n->name], s));
-    }
-    if ((lagging.empty() && grown) || ctx_.clock.Now() >= deadline) {
-      std::string blocks = "+" + std::to_string(baseline < 0 ? 0 : s.top - baseline) + " blocks";
-      *grown_by = blocks;
-      std::map<std::string, std::string> why;
-      for (const Node* n : nodes) {
-        if (!grown || !InSyncNormal(by_name[n->name], s, ctx_.pb)) {
-          why[n->name] = "not back in sync " + FormatDuration(policy.node_timeout) +
-                         " after its start: " + (grown ? Join(lagging) : "shard only " + blocks);
+  bool grown = false;
+  SampleSummary s;
+  std::map<std::string, NodeStatus> by_name;
+  std::vector<std::string> lagging;
+  PollUntil(
+      ctx_,
+      {.every = ctx_.pb.gate.poll_interval, .deadline = ctx_.clock.Now() + policy.node_timeout},
+      [&] {
+        by_name.clear();
+        for (NodeStatus& n : Sample(&s)) by_name[n.node] = std::move(n);
+        if (baseline < 0) baseline = s.top;
+        grown = baseline >= 0 && s.top >= baseline + policy.min_new_blocks;
+        lagging.clear();
+        for (const Node* n : nodes) {
+          if (!InSyncNormal(by_name[n->name], s, ctx_.pb))
+            lagging.push_back(Lagging(*n, by_name[n->name], s));
         }
-      }
-      return why;
+        return lagging.empty() && grown;
+      });
+  std::string blocks = "+" + std::to_string(baseline < 0 ? 0 : s.top - baseline) + " blocks";
+  *grown_by = blocks;
+  std::map<std::string, std::string> why;
+  for (const Node* n : nodes) {
+    if (!grown || !InSyncNormal(by_name[n->name], s, ctx_.pb)) {
+      why[n->name] = "not back in sync " + FormatDuration(policy.node_timeout) +
+                     " after its start: " + (grown ? Join(lagging) : "shard only " + blocks);
     }
-    ctx_.clock.SleepFor(ctx_.pb.gate.poll_interval);
   }
+  return why;
 }
 
 void ShardWaves::Undo(const std::vector<const Node*>& nodes) {

@@ -50,7 +50,7 @@ class FailureBudget {
 /// handled in parallel. Stopping (the operator, a journal failure, the spent budget) is looked
 /// at between waves only, so a wave in flight always finishes: its nodes back up and in sync,
 /// or failed.
-class ShardWaves : public ShardTask, public NodeNotes {
+class ShardWaves : public ShardTask {
  public:
   ShardWaves(RunContext& ctx, const Shard& shard, NodeAction& action, const WaveOptions& options,
              FailureBudget& budget);
@@ -58,14 +58,16 @@ class ShardWaves : public ShardTask, public NodeNotes {
   /// The shard's first part: its left-out targets, its interrupted nodes (resume), the health
   /// check and the action's canary wave; the shard may end there (its report is then final).
   /// Run calls it unless the operation already did (every shard's canaries before any wave).
-  void Lead();
+  /// defer_soak: the canaries are gated and checked but soaked later (SoakCanaries), so every
+  /// shard's canaries soak at once while no shard acts.
+  void Lead(bool defer_soak = false);
+  /// Soaks the canaries Lead left soaking (none: nothing to do), then each is done, or failed
+  /// and put back, which ends the shard.
+  void SoakCanaries();
   /// The shard to its end: Lead if not yet done, then wave after wave.
   WaveShardReport Run();
   /// Ends a shard that was led but whose waves never began: the run was stopping.
   WaveShardReport Cancel(const std::string& why);
-  void ReplacedBinary(const std::string& node, const std::string& why) override {
-    ShardTask::ReplacedBinary(node, why);
-  }
 
  private:
   /// Brings back this shard's interrupted nodes, each as its journal and is_running say.
@@ -108,11 +110,13 @@ class ShardWaves : public ShardTask, public NodeNotes {
   const WaveOptions& options_;
   FailureBudget& budget_;
   int wave_ = 0;
-  bool led_ = false;           // Lead ran
-  bool ended_ = false;         // End ran: report_ is final
-  bool canary_wave_ = false;   // the wave being run is the canaries
-  std::string canary_failed_;  // set when a canary failed: no further wave in this shard
-  int64_t top_ = -1;           // highest top height seen, and when it last grew
+  bool led_ = false;                  // Lead ran
+  bool ended_ = false;                // End ran: report_ is final
+  bool canary_wave_ = false;          // the wave being run is the canaries
+  std::vector<const Node*> soaking_;  // canaries gated and checked, waiting for their soak
+  std::string soaking_grown_;         // how much their shard grew while they were gated
+  std::string canary_failed_;         // set when a canary failed: no further wave in this shard
+  int64_t top_ = -1;                  // highest top height seen, and when it last grew
   TimePoint top_moved_;
   std::vector<NodeStatus> last_sample_;  // the latest probe, until a wave acts on nodes
   std::set<std::string> finished_;       // targets done or failed

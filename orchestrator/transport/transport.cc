@@ -1,28 +1,26 @@
 #include "transport/transport.h"
 
+#include "base/enum_names.h"
+
 namespace shardctl {
 
-const char* OutcomeName(ExecResult::Outcome o) {
-  switch (o) {
-    case ExecResult::Outcome::kExited:
-      return "exited";
-    case ExecResult::Outcome::kSignaled:
-      return "signaled";
-    case ExecResult::Outcome::kTimedOut:
-      return "timed_out";
-    case ExecResult::Outcome::kUnreachable:
-      return "unreachable";
-    case ExecResult::Outcome::kAuthFailed:
-      return "auth_failed";
-    case ExecResult::Outcome::kHostKeyRejected:
-      return "host_key_rejected";
-    case ExecResult::Outcome::kCancelled:
-      return "cancelled";
-    case ExecResult::Outcome::kError:
-      return "error";
-  }
-  return "error";
-}
+namespace {
+
+// The outcome's word in `exec -o json` output: the one place each is spelled.
+constexpr EnumNames<ExecResult::Outcome, 8> kExecOutcomes{{
+    {ExecResult::Outcome::kExited, "exited"},
+    {ExecResult::Outcome::kSignaled, "signaled"},
+    {ExecResult::Outcome::kTimedOut, "timed_out"},
+    {ExecResult::Outcome::kUnreachable, "unreachable"},
+    {ExecResult::Outcome::kAuthFailed, "auth_failed"},
+    {ExecResult::Outcome::kHostKeyRejected, "host_key_rejected"},
+    {ExecResult::Outcome::kCancelled, "cancelled"},
+    {ExecResult::Outcome::kError, "error"},
+}};
+
+}  // namespace
+
+const char* OutcomeName(ExecResult::Outcome o) { return NameIn(kExecOutcomes, o); }
 
 std::string ExecResult::Reason() const {
   auto with_detail = [this](std::string head) {

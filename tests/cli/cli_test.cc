@@ -4,6 +4,9 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "run/journal_schema.h"
+#include "run/run_lock.h"
+#include "support/shardctl_cli.h"
 #include "support/sshd_fixture.h"
 #include "support/test_util.h"
 
@@ -58,6 +61,32 @@ TEST(CliTest, ExecGroupsIdenticalOutputAndExitsZero) {
   ASSERT_EQ(RunCommand({ShardctlBin(), "exec", "-i", inv, "--", "echo", "same"}, &out), 0) << out;
   EXPECT_NE(out.find("n[0-7] (8)\n"), std::string::npos) << out;
   EXPECT_NE(out.find("8 nodes: 8 ok, 0 failed"), std::string::npos) << out;
+}
+
+TEST(CliTest, ExecJournalsWhatItSendsAndWarnsWhenARunHoldsTheNetwork) {
+  LocalSshd sshd;
+  ASSERT_TRUE(sshd.ok()) << sshd.error();
+  std::string inv = WriteInventory(sshd, 3);
+  TempDir state;
+  LockHolder other{"run-other", 4242, "ops-1", "bob", "shardctl rolling-restart", 1};
+  auto held = RunLock::Acquire(state.path(), "cli-test", other);
+  ASSERT_TRUE(held.ok()) << held.status().message();
+  std::string out;
+  ASSERT_EQ(RunCommand(
+                {ShardctlBin(), "exec", "-i", inv, "--state-dir", state.path(), "--", "echo", "hi"},
+                &out),
+            0)
+      << out;
+  EXPECT_NE(out.find("warning: network 'cli-test' is held by run run-other"), std::string::npos)
+      << out;
+  int begun = 0, ok = 0;
+  for (const json& j : JournalLines(state.path())) {
+    if (j["step"] != StepName(Step::kExec)) continue;
+    begun += j["outcome"] == OutcomeName(Outcome::kBegin) && j["detail"] == "echo hi";
+    ok += j["outcome"] == OutcomeName(Outcome::kOk);
+  }
+  EXPECT_EQ(begun, 3) << "every node's command journaled before it was sent";
+  EXPECT_EQ(ok, 3);
 }
 
 TEST(CliTest, ExecReportsEachFailureWithItsReasonAndExitsOne) {

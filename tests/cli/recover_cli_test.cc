@@ -249,7 +249,9 @@ TEST(RecoverCliTest, ResumeAndRetryNameWhatIsMissing) {
   const std::string state = dir.path() + "/state";
   std::string out;
   EXPECT_EQ(RunNoTty({"resume", "--yes", "--state-dir", state}, &out), 2);
-  EXPECT_NE(out.find("no unfinished rolling-restart run in " + state), std::string::npos) << out;
+  EXPECT_NE(out.find("no unfinished rolling-restart, upgrade or rollback run in " + state),
+            std::string::npos)
+      << out;
   EXPECT_EQ(RunNoTty({"retry", "20990101T000000Z-000000", "--yes", "--state-dir", state}, &out), 2);
   EXPECT_NE(out.find("no run 20990101T000000Z-000000"), std::string::npos) << out;
 }

@@ -77,52 +77,52 @@ std::string WriteDrillFile(const Sandbox& sb, const std::string& name, const jso
   return path;
 }
 
-TEST(DrillSandbox, RefusalsTouchNothingKillMinorityHoldsAndAug30IsRecovered) {
-  Sandbox sb;
+class DrillSandbox : public SandboxTest {};
+
+TEST_F(DrillSandbox, RefusalsTouchNothingKillMinorityHoldsAndAug30IsRecovered) {
   SandboxOptions opt;
   opt.shards = 4;
   opt.nodes = 5;
-  std::string err;
-  ASSERT_TRUE(sb.Up(opt, &err)) << err;
-  const std::string err_file = sb.dir() + "/drill.stderr";
+  ASSERT_NO_FATAL_FAILURE(Up(opt));
+  const std::string err_file = sb_.dir() + "/drill.stderr";
 
   // Faults beyond the blast radius: refused with exit 2, nothing journaled, nothing touched.
   json greedy = json::parse(ReadFile(ShippedDrill("kill-minority.json")));
   greedy["faults"][0]["targets"] = {{"power", "breaks_quorum"}};
   json report;
-  EXPECT_EQ(RunDrillCli(sb, WriteDrillFile(sb, "greedy.json", greedy), {}, &report), 2);
+  EXPECT_EQ(RunDrillCli(sb_, WriteDrillFile(sb_, "greedy.json", greedy), {}, &report), 2);
   EXPECT_NE(ReadFile(err_file).find("/blast_radius: shard 0: "), std::string::npos)
       << ReadFile(err_file);
-  EXPECT_TRUE(JournalLines(sb.dir() + "/state").empty());
-  for (const SandboxNode& n : sb.nodes()) EXPECT_TRUE(sb.IsRunning(n.name)) << n.name;
+  EXPECT_TRUE(JournalLines(sb_.dir() + "/state").empty());
+  for (const SandboxNode& n : sb_.nodes()) EXPECT_TRUE(sb_.IsRunning(n.name)) << n.name;
 
   // An inventory without "drills": true is refused unless --production.
-  json inv = json::parse(ReadFile(sb.inventory_path()));
+  json inv = json::parse(ReadFile(sb_.inventory_path()));
   inv.erase("drills");
-  std::string prod_inv = sb.dir() + "/production.json";
+  std::string prod_inv = sb_.dir() + "/production.json";
   std::ofstream(prod_inv) << inv.dump(2);
-  EXPECT_EQ(RunDrillCli(sb, ShippedDrill("kill-minority.json"), {"--dry-run"}, &report, prod_inv),
+  EXPECT_EQ(RunDrillCli(sb_, ShippedDrill("kill-minority.json"), {"--dry-run"}, &report, prod_inv),
             2);
   EXPECT_NE(ReadFile(err_file).find("--production"), std::string::npos);
-  EXPECT_EQ(RunDrillCli(sb, ShippedDrill("kill-minority.json"),
+  EXPECT_EQ(RunDrillCli(sb_, ShippedDrill("kill-minority.json"),
                         {"--dry-run", "--production", "test"}, &report, prod_inv),
             0);
 
   // kill-minority: < 1/3 down in every shard; the hypothesis holds with no recovery action.
-  ASSERT_EQ(RunDrillCli(sb, ShippedDrill("kill-minority.json"), {"--seed", "7"}, &report), 0)
+  ASSERT_EQ(RunDrillCli(sb_, ShippedDrill("kill-minority.json"), {"--seed", "7"}, &report), 0)
       << report.dump(2) << ReadFile(err_file);
   EXPECT_EQ(report["outcome"], "passed");
   EXPECT_EQ(report["hypothesis_before"], true);
   EXPECT_EQ(report["hypothesis_after"], true);
   for (const json& s : report["shards"]) EXPECT_EQ(s["whole_shard_restarts"], 0) << s.dump();
-  EXPECT_TRUE(DrillJournaled(sb, "stop", "begin").empty()) << "kill-minority restarted a shard";
-  EXPECT_EQ(DrillJournaled(sb, "fault", "ok").size(), 4u);  // one node per shard
-  EXPECT_EQ(DrillJournaled(sb, "undo", "ok").size(), 4u);
+  EXPECT_TRUE(DrillJournaled(sb_, "stop", "begin").empty()) << "kill-minority restarted a shard";
+  EXPECT_EQ(DrillJournaled(sb_, "fault", "ok").size(), 4u);  // one node per shard
+  EXPECT_EQ(DrillJournaled(sb_, "undo", "ok").size(), 4u);
 
   // aug30: the hypothesis breaks, shards sit stuck in view change after the 2019 move, and
   // recover brings every shard back, measured per shard.
-  ASSERT_EQ(RunDrillCli(sb, ShippedDrill("aug30.json"),
-                        {"--seed", "11", "--report", sb.dir() + "/a.md"}, &report),
+  ASSERT_EQ(RunDrillCli(sb_, ShippedDrill("aug30.json"),
+                        {"--seed", "11", "--report", sb_.dir() + "/a.md"}, &report),
             0)
       << report.dump(2) << ReadFile(err_file);
   EXPECT_EQ(report["outcome"], "passed");
@@ -141,19 +141,17 @@ TEST(DrillSandbox, RefusalsTouchNothingKillMinorityHoldsAndAug30IsRecovered) {
   }
   EXPECT_GE(stuck, 1) << "no shard was seen stuck in view change before recovery";
   EXPECT_EQ(report["seed"], 11);
-  std::string md = ReadFile(sb.dir() + "/a.md");
+  std::string md = ReadFile(sb_.dir() + "/a.md");
   EXPECT_NE(md.find("| time to detect |"), std::string::npos) << md;
   EXPECT_NE(md.find("## Trend"), std::string::npos) << md;
-  ExpectDrilledShardsCommitting(sb, 4);
+  ExpectDrilledShardsCommitting(sb_, 4);
 }
 
-TEST(DrillSandbox, AShardOutsideTheBlastRadiusHaltingAbortsAndRollsBack) {
-  Sandbox sb;
+TEST_F(DrillSandbox, AShardOutsideTheBlastRadiusHaltingAbortsAndRollsBack) {
   SandboxOptions opt;
   opt.shards = 4;
   opt.nodes = 5;
-  std::string err;
-  ASSERT_TRUE(sb.Up(opt, &err)) << err;
+  ASSERT_NO_FATAL_FAILURE(Up(opt));
   json drill = json::parse(ReadFile(ShippedDrill("kill-minority.json")));
   drill["name"] = "abort";
   drill["blast_radius"]["shards"] = {0};
@@ -161,34 +159,34 @@ TEST(DrillSandbox, AShardOutsideTheBlastRadiusHaltingAbortsAndRollsBack) {
   // 12 s: shard 1, killed below, never commits again, while a loaded machine running two
   // sandboxes has stalled a healthy shard for almost 5 s.
   drill["abort"] = {{"time_limit_s", 200}, {"outside_halt_s", 12}};
-  std::string path = WriteDrillFile(sb, "abort.json", drill);
+  std::string path = WriteDrillFile(sb_, "abort.json", drill);
 
   json report;
   int rc = -1;
   std::atomic<bool> ended{false};
   std::thread run([&] {
-    rc = RunDrillCli(sb, path, {"--seed", "3"}, &report);
+    rc = RunDrillCli(sb_, path, {"--seed", "3"}, &report);
     ended = true;
   });
   // Once the fault is out, stop shard 1 (outside the blast radius): 2 of 5 killed, it halts.
   // A drill that ended first (its hypothesis did not hold) ends the wait at once.
-  WaitFor([&] { return ended || !DrillJournaled(sb, "fault", "ok").empty(); }, 120s, 200ms);
-  bool faulted = !DrillJournaled(sb, "fault", "ok").empty();
+  WaitFor([&] { return ended || !DrillJournaled(sb_, "fault", "ok").empty(); }, 120s, 200ms);
+  bool faulted = !DrillJournaled(sb_, "fault", "ok").empty();
   if (faulted) {
     std::string out;
-    EXPECT_EQ(sb.Run("fault", {"kill", "s1-n1", "s1-n2"}, &out), 0) << out;
+    EXPECT_EQ(sb_.Run("fault", {"kill", "s1-n1", "s1-n2"}, &out), 0) << out;
   }
   run.join();
   ASSERT_TRUE(faulted) << "the drill never sent its fault: " << report.dump(2);
-  EXPECT_EQ(rc, 1) << report.dump(2) << ReadFile(sb.dir() + "/drill.stderr");
+  EXPECT_EQ(rc, 1) << report.dump(2) << ReadFile(sb_.dir() + "/drill.stderr");
   EXPECT_EQ(report["outcome"], "aborted");
   EXPECT_NE(report.value("abort_reason", "").find("shard 1 is outside the blast radius"),
             std::string::npos)
       << report.dump(2);
-  EXPECT_FALSE(DrillJournaled(sb, "undo", "ok").empty()) << "the fault was not undone";
-  EXPECT_FALSE(DrillJournaled(sb, "rollbacks", "done").empty());
-  for (const SandboxNode& n : sb.nodes()) EXPECT_TRUE(sb.IsRunning(n.name)) << n.name;
-  ExpectDrilledShardsCommitting(sb, 4);
+  EXPECT_FALSE(DrillJournaled(sb_, "undo", "ok").empty()) << "the fault was not undone";
+  EXPECT_FALSE(DrillJournaled(sb_, "rollbacks", "done").empty());
+  for (const SandboxNode& n : sb_.nodes()) EXPECT_TRUE(sb_.IsRunning(n.name)) << n.name;
+  ExpectDrilledShardsCommitting(sb_, 4);
 }
 
 }  // namespace

@@ -92,7 +92,7 @@ std::map<std::string, int64_t> When(const std::vector<json>& journal, const std:
 void ExpectLeaderLast(const EtcdClusters& etcd, const std::vector<json>& journal,
                       const LeaderLog& leaders, int clusters) {
   const auto stopped = When(journal, "stop", "begin");
-  const auto done = When(journal, "restart", "done");
+  const auto done = When(journal, StepName(Step::kNode), "done");
   for (int c = 0; c < clusters; ++c) {
     std::vector<std::pair<int64_t, std::string>> order;
     for (const EtcdMember& m : etcd.members()) {
@@ -161,7 +161,7 @@ TEST(EtcdRolling, ThreeClustersOfThreeEveryMemberOnceLeaderLastNoFailedWrite) {
   std::vector<json> journal = JournalLines(state);
   for (const EtcdMember& m : etcd.members()) {
     EXPECT_EQ(etcd.Starts(m) - before[m.name], 1) << m.name << " not started exactly once";
-    EXPECT_EQ(CountJournal(journal, "restart", "done")[m.name], 1) << m.name;
+    EXPECT_EQ(CountJournal(journal, StepName(Step::kNode), "done")[m.name], 1) << m.name;
     EXPECT_EQ(CountJournal(journal, "stop", "begin")[m.name], 1) << m.name;
     EXPECT_TRUE(etcd.IsRunning(m)) << m.name;
   }

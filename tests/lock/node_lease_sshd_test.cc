@@ -71,12 +71,14 @@ TEST(NodeLeaseSshd, SecondRunIsRefusedWithTheHolderUntilRelease) {
 TEST(NodeLeaseSshd, AnExpiredLeaseIsTakenOverAndItsHolderLosesIt) {
   Net net;
   ASSERT_TRUE(net.sshd.ok()) << net.sshd.error();
-  NodeLeases a(net.transport, net.inv, net.clock, net.Config(2000ms), NodeHolder("run-a"));
-  NodeLeases b(net.transport, net.inv, net.clock, net.Config(2000ms), NodeHolder("run-b"));
+  // 5 s: long enough that b's first try comes before the expiry on a loaded machine (with 2 s,
+  // a load of 16 made the two acquisitions take longer than the lease lived).
+  NodeLeases a(net.transport, net.inv, net.clock, net.Config(5000ms), NodeHolder("run-a"));
+  NodeLeases b(net.transport, net.inv, net.clock, net.Config(5000ms), NodeHolder("run-b"));
   ASSERT_TRUE(a.Acquire(0, nullptr).ok());
   EXPECT_EQ(b.Acquire(0, nullptr).code(), Status::Code::kFailed) << "not expired yet";
   std::vector<std::string> notes;
-  EXPECT_TRUE(testing::WaitFor([&] { return b.Acquire(0, &notes).ok(); }, 15s, 200ms));
+  EXPECT_TRUE(testing::WaitFor([&] { return b.Acquire(0, &notes).ok(); }, 30s, 200ms));
   ASSERT_GE(notes.size(), 2u)
       << "more than half of 3 nodes; a node whose clock ticked later may still hold";
   EXPECT_NE(notes[0].find("took over the expired lease of run run-a (alice@ops-1"),

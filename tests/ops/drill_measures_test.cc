@@ -73,7 +73,7 @@ TEST(DrillReportTest, TrendComesFromEarlierJournalsOfTheSameDrill) {
     DrillReport r;
     r.name = name;
     r.seed = 9;
-    r.outcome = "passed";
+    r.outcome = DrillOutcome::kPassed;
     r.started_unix_ms = 1000 + mttr;
     ShardMeasure m;
     m.detected_ms = 0;
@@ -95,7 +95,7 @@ TEST(DrillReportTest, TrendComesFromEarlierJournalsOfTheSameDrill) {
 
   DrillReport r;
   r.name = "aug30";
-  r.outcome = "passed";
+  r.outcome = DrillOutcome::kPassed;
   r.trend = rows;
   std::string md = RenderDrillMarkdown(r);
   EXPECT_NE(md.find("| `r2` |"), std::string::npos) << md;

@@ -47,10 +47,10 @@ TEST(StatusTest, OneLinePerShardWithVerdict) {
   auto st = CollectStatus(inv, testing::TestPlaybook(), net.transport(), clock, cancel, {0, 1},
                           Duration(2000));
   ASSERT_EQ(st.size(), 2u);
-  EXPECT_EQ(st[0].verdict, "healthy");
+  EXPECT_EQ(st[0].verdict, ShardVerdict::kHealthy);
   EXPECT_EQ(st[0].blocks_in_interval, 10);
   EXPECT_EQ(st[0].nodes_up, 5);
-  EXPECT_EQ(st[1].verdict, "halted-view-change");
+  EXPECT_EQ(st[1].verdict, ShardVerdict::kHaltedViewChange);
   EXPECT_EQ(st[1].nodes_up, 2);
   EXPECT_EQ(st[1].view_ids, (std::set<int64_t>{23, 24}));
   std::string text = RenderStatusText(st, true);
@@ -60,10 +60,15 @@ TEST(StatusTest, OneLinePerShardWithVerdict) {
 }
 
 TEST(StatusVerdictTest, Cases) {
-  EXPECT_EQ(StatusVerdict(0, 0, 4, 0, false), "down");
-  EXPECT_EQ(StatusVerdict(3, 4, 4, 5, false), "healthy");
-  EXPECT_EQ(StatusVerdict(3, 3, 4, 5, false), "degraded");
-  EXPECT_EQ(StatusVerdict(0, 5, 4, 5, false), "halted");
+  EXPECT_EQ(JudgeShard(0, 0, 4, 0, false), ShardVerdict::kDown);
+  EXPECT_EQ(JudgeShard(3, 4, 4, 5, false), ShardVerdict::kHealthy);
+  EXPECT_EQ(JudgeShard(3, 3, 4, 5, false), ShardVerdict::kDegraded);
+  EXPECT_EQ(JudgeShard(0, 5, 4, 5, false), ShardVerdict::kHalted);
+  EXPECT_EQ(JudgeShard(0, 5, 4, 5, true), ShardVerdict::kHaltedViewChange);
+  for (auto v : {ShardVerdict::kHealthy, ShardVerdict::kDegraded, ShardVerdict::kHalted,
+                 ShardVerdict::kHaltedViewChange, ShardVerdict::kDown}) {
+    EXPECT_EQ(ParseShardVerdict(ShardVerdictName(v)), v);  // one table, both ways
+  }
 }
 
 TEST(RenderersTest, PlainJsonAndLive) {

@@ -165,7 +165,7 @@ TEST_F(RecoverTest, StopThatDoesNotStopNeverStartsTheShard) {
   net_->node("s0-3").ignores_stop = true;
   RecoveryReport r = Run();
   EXPECT_EQ(r.shards[0].verdict, Phase::kGaveUp);
-  EXPECT_NE(r.shards[0].reason.find("not down 5.0s after stop: s0-3 still running"),
+  EXPECT_NE(r.shards[0].reason.find("s0-3: not down 5.0s after stop: still running"),
             std::string::npos)
       << r.shards[0].reason;
   EXPECT_TRUE(CallIndexes("start").empty());

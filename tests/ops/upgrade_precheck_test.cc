@@ -3,6 +3,7 @@
 
 #include "ops/upgrade/precheck.h"
 #include "ops/upgrade/version_check.h"
+#include "run/context.h"
 #include "support/test_util.h"
 #include "transport/fake_transport.h"
 
@@ -68,6 +69,15 @@ TEST(PrecheckTest, RefusesMissingOrMalformedInputWithWhatWasExpected) {
       << r.status().message();
 }
 
+// Reads through NodeOps in a read-only context over t.
+struct VersionReader {
+  explicit VersionReader(FakeTransport& t, const Inventory& inv, const Playbook& pb)
+      : ro(inv, pb, t, clock), ops(ro.get(), 0) {}
+  FakeClock clock;
+  ReadOnlyContext ro;
+  NodeOps ops;
+};
+
 TEST(VersionCheckTest, ComparesWhatTheRunningNodeReports) {
   FakeTransport t;
   // sandbox.json probes over HTTP and has no version command: the version is read from there.
@@ -76,22 +86,24 @@ TEST(VersionCheckTest, ComparesWhatTheRunningNodeReports) {
            R"js({"result":{"version":"validator-sim v2 (harmony-compatible RPC)"}})js"));
   Playbook pb = PrecheckPlaybook();
   Inventory inv = PrecheckInventory();
+  VersionReader reader(t, inv, pb);
+  NodeOps& ops = reader.ops;
   const Node& n = *inv.AllNodes()[0];
   UpgradeRunVars run{std::string(64, 'a'), "v2", "r"};
-  EXPECT_TRUE(CheckNodeVersion(t, pb, n, run, nullptr).ok());
+  EXPECT_TRUE(CheckNodeVersion(ops, pb, n, run).ok());
   run.version = "v3";
-  Status s = CheckNodeVersion(t, pb, n, run, nullptr);
+  Status s = CheckNodeVersion(ops, pb, n, run);
   ASSERT_FALSE(s.ok());
   EXPECT_EQ(s.message(),
             "n1: reports version \"validator-sim v2 (harmony-compatible RPC)\", expected v3");
   run.version = "";
-  EXPECT_TRUE(CheckNodeVersion(t, pb, n, run, nullptr).ok());
-  t.On("n1", "HTTP POST", FakeTransport::Failure(ExecResult::Outcome::kError,
-                                                   "the node cannot connect to 127.0.0.1:9500"));
+  EXPECT_TRUE(CheckNodeVersion(ops, pb, n, run).ok());
+  t.On("n1", "HTTP POST",
+       FakeTransport::Failure(ExecResult::Outcome::kError,
+                              "the node cannot connect to 127.0.0.1:9500"));
   run.version = "v2";
-  s = CheckNodeVersion(t, pb, n, run, nullptr);
-  EXPECT_NE(s.message().find("cannot connect to 127.0.0.1:9500"), std::string::npos)
-      << s.message();
+  s = CheckNodeVersion(ops, pb, n, run);
+  EXPECT_NE(s.message().find("cannot connect to 127.0.0.1:9500"), std::string::npos) << s.message();
 }
 
 TEST(VersionCheckTest, AVersionInTheLatestProbeIsTakenWithoutAskingAgain) {
@@ -100,18 +112,20 @@ TEST(VersionCheckTest, AVersionInTheLatestProbeIsTakenWithoutAskingAgain) {
   Inventory inv = PrecheckInventory();
   const Node& n = *inv.AllNodes()[0];
   UpgradeRunVars run{std::string(64, 'a'), "v2", "r"};
+  VersionReader reader(t, inv, pb);
+  NodeOps& ops = reader.ops;
   NodeStatus probed;
   probed.node = "n1";
   probed.answered = true;
   probed.fields.version = "validator-sim v2 (harmony-compatible RPC)";
-  EXPECT_TRUE(CheckNodeVersion(t, pb, n, run, nullptr, &probed).ok());
+  EXPECT_TRUE(CheckNodeVersion(ops, pb, n, run, &probed).ok());
   probed.fields.version = "validator-sim v1.0.0";
-  EXPECT_EQ(CheckNodeVersion(t, pb, n, run, nullptr, &probed).message(),
+  EXPECT_EQ(CheckNodeVersion(ops, pb, n, run, &probed).message(),
             "n1: reports version \"validator-sim v1.0.0\", expected v2");
   EXPECT_TRUE(t.calls().empty());
   // A probe without a version: the node is asked.
   probed.fields.version.reset();
-  EXPECT_FALSE(CheckNodeVersion(t, pb, n, run, nullptr, &probed).ok());
+  EXPECT_FALSE(CheckNodeVersion(ops, pb, n, run, &probed).ok());
   EXPECT_EQ(t.calls().size(), 1u);
 }
 

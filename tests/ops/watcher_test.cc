@@ -208,7 +208,7 @@ TEST_F(WatcherTest, PausedHoldsEveryActionUntilResumed) {
 
 TEST_F(WatcherTest, AnotherRunHoldingTheLockIsNamedAndWaitedFor) {
   Make();
-  launcher_.refuse = Status::Failed(
+  launcher_.refuse = Status::Locked(
       "node leases of shard 3 are held by run R7 (bob@ops-2, 'shardctl rolling-restart')");
   net_.SetHealthy(3, false);
   Rounds(12);

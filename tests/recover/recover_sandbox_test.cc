@@ -73,25 +73,26 @@ void ExpectBeginBeforeResult(const std::vector<json>& journal) {
   for (const auto& [key, n] : open) EXPECT_EQ(n, 0) << key << ": begun, no result journaled";
 }
 
-TEST(RecoverSandbox, Aug30RecoversEveryShardReplacingTheBrokenBinaries) {
-  Sandbox sb;
+class RecoverSandbox : public SandboxTest {};
+
+TEST_F(RecoverSandbox, Aug30RecoversEveryShardReplacingTheBrokenBinaries) {
   SandboxOptions opt;
   opt.shards = 2;  // two shards, recovered at once (recover takes every halted shard at once)
   opt.nodes = 5;
-  std::string err, out;
-  ASSERT_TRUE(sb.Up(opt, &err)) << err;
-  ASSERT_EQ(sb.Run("fault", {"aug30", "--seed", "7", "--stagger-ms", "100"}, &out), 0) << out;
+  std::string out;
+  ASSERT_NO_FATAL_FAILURE(Up(opt));
+  ASSERT_EQ(sb_.Run("fault", {"aug30", "--seed", "7", "--stagger-ms", "100"}, &out), 0) << out;
   std::map<int, std::set<std::string>> broken;
-  for (const SandboxNode& n : sb.nodes()) {
+  for (const SandboxNode& n : sb_.nodes()) {
     if (IsXml(n.dir + "/bin/validator-sim")) broken[n.shard].insert(n.name);
   }
   for (int s = 0; s < 2; ++s) ASSERT_GE(broken[s].size(), 2u) << "aug30 broke too little:\n" << out;
-  ASSERT_TRUE(sb.WaitForAllHalted(3s, 20s)) << "aug30 did not halt every shard";
+  ASSERT_TRUE(sb_.WaitForAllHalted(3s, 20s)) << "aug30 did not halt every shard";
 
-  const std::string state = sb.dir() + "/state", report_md = sb.dir() + "/report.md";
-  const std::string stderr_file = sb.dir() + "/recover.stderr";
+  const std::string state = sb_.dir() + "/state", report_md = sb_.dir() + "/report.md";
+  const std::string stderr_file = sb_.dir() + "/recover.stderr";
   const auto t0 = Clock::now();
-  int rc = Shardctl({"recover", "-i", sb.inventory_path(), "-p", ShippedPlaybook("sandbox"),
+  int rc = Shardctl({"recover", "-i", sb_.inventory_path(), "-p", ShippedPlaybook("sandbox"),
                      "--yes", "-o", "json", "--state-dir", state, "--report", report_md},
                     stderr_file, &out);
   const double wall = std::chrono::duration<double>(Clock::now() - t0).count();
@@ -116,12 +117,12 @@ TEST(RecoverSandbox, Aug30RecoversEveryShardReplacingTheBrokenBinaries) {
       EXPECT_NE(md.find(name), std::string::npos) << name << " missing from the report";
     }
   }
-  for (const SandboxNode& n : sb.nodes()) {
+  for (const SandboxNode& n : sb_.nodes()) {
     EXPECT_EQ(ReadFile(n.dir + "/bin/validator-sim"), ReadFile(n.dir + "/release/validator-sim"))
         << n.name << " does not run the release binary";
-    EXPECT_TRUE(sb.IsRunning(n.name)) << n.name;
+    EXPECT_TRUE(sb_.IsRunning(n.name)) << n.name;
   }
-  ExpectEveryShardCommitting(sb, 2, 3);
+  ExpectEveryShardCommitting(sb_, 2, 3);
 
   // The journal: where the report says, under the state dir, every action announced first.
   const std::string journal = report.value("journal", "");
@@ -137,22 +138,21 @@ TEST(RecoverSandbox, Aug30RecoversEveryShardReplacingTheBrokenBinaries) {
   }
   std::set<std::string> all_broken, all_nodes;
   for (const auto& [s, names] : broken) all_broken.insert(names.begin(), names.end());
-  for (const SandboxNode& n : sb.nodes()) all_nodes.insert(n.name);
+  for (const SandboxNode& n : sb_.nodes()) all_nodes.insert(n.name);
   EXPECT_EQ(restored, all_broken) << "restore_binary journaled for the wrong nodes";
   EXPECT_EQ(started, all_nodes) << "a whole-shard restart starts every node";
 }
 
-TEST(RecoverSandbox, StuckInViewChangeIsDetectedAndCuredByWholeShardRestart) {
-  Sandbox sb;
+TEST_F(RecoverSandbox, StuckInViewChangeIsDetectedAndCuredByWholeShardRestart) {
   SandboxOptions opt;
   opt.nodes = 5;  // quorum 4: the 3 restarted alone are no quorum, which is what traps them
-  std::string err, out;
-  ASSERT_TRUE(sb.Up(opt, &err)) << err;
+  std::string out;
+  ASSERT_NO_FATAL_FAILURE(Up(opt));
   const std::vector<std::string> broken = {"s0-n1", "s0-n2", "s0-n3"};
-  ASSERT_EQ(sb.Run("fault", {"bad-release", broken[0], broken[1], broken[2]}, &out), 0) << out;
+  ASSERT_EQ(sb_.Run("fault", {"bad-release", broken[0], broken[1], broken[2]}, &out), 0) << out;
   const auto outage_start = Clock::now();
   int64_t halted = 0;
-  ASSERT_TRUE(sb.WaitForHalt(0, 3s, 15s, &halted)) << "3 of 5 dead and still committing";
+  ASSERT_TRUE(sb_.WaitForHalt(0, 3s, 15s, &halted)) << "3 of 5 dead and still committing";
 
   // docs/sandbox.md: an outage of >= 30 s makes restarting only the dead a trap. Wait it
   // out, failing at once if a block commits without a quorum.
@@ -160,15 +160,15 @@ TEST(RecoverSandbox, StuckInViewChangeIsDetectedAndCuredByWholeShardRestart) {
       std::chrono::duration_cast<std::chrono::milliseconds>(outage_start + 31s - Clock::now());
   ASSERT_FALSE(WaitFor(
       [&] {
-        auto h = sb.ShardHeight(0);
+        auto h = sb_.ShardHeight(0);
         return h && *h > halted;
       },
       outage_left, 500ms))
       << "blocks committed with 2 of 5 nodes up";
   ASSERT_GE(Clock::now() - outage_start, 30s);
 
-  ASSERT_EQ(sb.Run("fault", {"restore-release", broken[0], broken[1], broken[2]}, &out), 0) << out;
-  for (const auto& name : broken) ASSERT_EQ(sb.Ctl(name, "start", &out), 0) << out;
+  ASSERT_EQ(sb_.Run("fault", {"restore-release", broken[0], broken[1], broken[2]}, &out), 0) << out;
+  for (const auto& name : broken) ASSERT_EQ(sb_.Ctl(name, "start", &out), 0) << out;
 
   // The trap: halted, with nodes in view change on different viewChangeIds. Watch for at
   // least 6 s (longer than the playbook's stuck.after) and until split ids were seen.
@@ -177,12 +177,12 @@ TEST(RecoverSandbox, StuckInViewChangeIsDetectedAndCuredByWholeShardRestart) {
   std::string views;
   WaitFor(
       [&] {
-        auto h = sb.ShardHeight(0);
+        auto h = sb_.ShardHeight(0);
         if (h && *h > halted) moved = true;
         std::set<int64_t> ids;
         views.clear();
-        for (const auto& name : sb.shard_node_names(0)) {
-          auto m = sb.Metadata(name);
+        for (const auto& name : sb_.shard_node_names(0)) {
+          auto m = sb_.Metadata(name);
           if (!m) continue;
           const json& c = (*m)["consensus"];
           views += name + ":" + c.value("mode", "?") + "/" +
@@ -198,8 +198,8 @@ TEST(RecoverSandbox, StuckInViewChangeIsDetectedAndCuredByWholeShardRestart) {
   ASSERT_TRUE(split) << "never saw ViewChanging nodes on different viewChangeIds: " << views;
 
   // status sees it: halted in view change, exit 1, in text and JSON.
-  const std::string stderr_file = sb.dir() + "/shardctl.stderr";
-  int rc = Shardctl({"status", "-i", sb.inventory_path(), "-p", ShippedPlaybook("sandbox"),
+  const std::string stderr_file = sb_.dir() + "/shardctl.stderr";
+  int rc = Shardctl({"status", "-i", sb_.inventory_path(), "-p", ShippedPlaybook("sandbox"),
                      "--interval", "1.5", "-o", "json"},
                     stderr_file, &out, 60);
   EXPECT_EQ(rc, 1) << out << ReadFile(stderr_file);
@@ -210,14 +210,14 @@ TEST(RecoverSandbox, StuckInViewChangeIsDetectedAndCuredByWholeShardRestart) {
   EXPECT_EQ(st["shards"][0]["blocks_in_interval"], 0) << st.dump(2);
   EXPECT_EQ(st["shards"][0]["nodes_up"], 5) << st.dump(2);
   rc = Shardctl(
-      {"status", "-i", sb.inventory_path(), "-p", ShippedPlaybook("sandbox"), "--interval", "1"},
+      {"status", "-i", sb_.inventory_path(), "-p", ShippedPlaybook("sandbox"), "--interval", "1"},
       stderr_file, &out, 60);
   EXPECT_EQ(rc, 1) << out;
   EXPECT_NE(out.find("halted-view-change"), std::string::npos) << out;
 
   // recover cures it with a whole-shard restart.
-  const std::string state = sb.dir() + "/state", report_md = sb.dir() + "/report.md";
-  rc = Shardctl({"recover", "-i", sb.inventory_path(), "-p", ShippedPlaybook("sandbox"), "--yes",
+  const std::string state = sb_.dir() + "/state", report_md = sb_.dir() + "/report.md";
+  rc = Shardctl({"recover", "-i", sb_.inventory_path(), "-p", ShippedPlaybook("sandbox"), "--yes",
                  "-o", "json", "--state-dir", state, "--report", report_md},
                 stderr_file, &out);
   ASSERT_EQ(rc, 0) << out << "\nstderr:\n" << ReadFile(stderr_file);
@@ -234,19 +234,18 @@ TEST(RecoverSandbox, StuckInViewChangeIsDetectedAndCuredByWholeShardRestart) {
   }
   EXPECT_EQ(stopped.size(), 5u) << "a whole-shard restart stops every node, the survivors too";
   EXPECT_NE(ReadFile(report_md).find("| 0 | healthy |"), std::string::npos) << ReadFile(report_md);
-  ExpectEveryShardCommitting(sb, 1, 3);
+  ExpectEveryShardCommitting(sb_, 1, 3);
 }
 
-TEST(RecoverSandbox, BadInputAndDryRunTouchNothingOnAHaltedShard) {
-  Sandbox sb;
+TEST_F(RecoverSandbox, BadInputAndDryRunTouchNothingOnAHaltedShard) {
   SandboxOptions opt;
   opt.nodes = 4;
-  std::string err, out;
-  ASSERT_TRUE(sb.Up(opt, &err)) << err;
-  ASSERT_EQ(sb.Run("fault", {"kill", "--shard", "0", "--count", "2"}, &out), 0) << out;
-  ASSERT_TRUE(sb.WaitForHalt(0, 2s, 15s)) << "2 of 4 killed and still committing";
-  const auto before = Incarnations(sb);
-  const std::string state = sb.dir() + "/state", stderr_file = sb.dir() + "/shardctl.stderr";
+  std::string out;
+  ASSERT_NO_FATAL_FAILURE(Up(opt));
+  ASSERT_EQ(sb_.Run("fault", {"kill", "--shard", "0", "--count", "2"}, &out), 0) << out;
+  ASSERT_TRUE(sb_.WaitForHalt(0, 2s, 15s)) << "2 of 4 killed and still committing";
+  const auto before = Incarnations(sb_);
+  const std::string state = sb_.dir() + "/state", stderr_file = sb_.dir() + "/shardctl.stderr";
   TempDir tmp;
 
   // A playbook typo: exit 2 naming file, JSON path and reason.
@@ -254,7 +253,7 @@ TEST(RecoverSandbox, BadInputAndDryRunTouchNothingOnAHaltedShard) {
   pb["gate"]["min_new_block"] = 3;
   const std::string bad_pb = tmp.WriteFile("typo-playbook.json", pb.dump(2));
   EXPECT_EQ(
-      Shardctl({"recover", "-i", sb.inventory_path(), "-p", bad_pb, "--yes", "--state-dir", state},
+      Shardctl({"recover", "-i", sb_.inventory_path(), "-p", bad_pb, "--yes", "--state-dir", state},
                stderr_file, &out, 60),
       2);
   std::string said = ReadFile(stderr_file);
@@ -263,7 +262,7 @@ TEST(RecoverSandbox, BadInputAndDryRunTouchNothingOnAHaltedShard) {
       << said;
 
   // An inventory typo: the same.
-  json inv = json::parse(ReadFile(sb.inventory_path()));
+  json inv = json::parse(ReadFile(sb_.inventory_path()));
   inv["shards"][0]["nodes"][1]["hostname"] = "127.0.0.1";
   const std::string bad_inv = tmp.WriteFile("typo-inventory.json", inv.dump(2));
   EXPECT_EQ(Shardctl({"recover", "-i", bad_inv, "-p", ShippedPlaybook("sandbox"), "--yes",
@@ -276,13 +275,13 @@ TEST(RecoverSandbox, BadInputAndDryRunTouchNothingOnAHaltedShard) {
 
   // plan and recover --dry-run on the halted shard: every node's stop and start, nothing done.
   const std::vector<std::vector<std::string>> dry_runs = {
-      {"plan", "-i", sb.inventory_path(), "-p", ShippedPlaybook("sandbox")},
-      {"recover", "--dry-run", "-i", sb.inventory_path(), "-p", ShippedPlaybook("sandbox"),
+      {"plan", "-i", sb_.inventory_path(), "-p", ShippedPlaybook("sandbox")},
+      {"recover", "--dry-run", "-i", sb_.inventory_path(), "-p", ShippedPlaybook("sandbox"),
        "--state-dir", state}};
   for (const std::vector<std::string>& args : dry_runs) {
     const std::string& cmd = args[0];
     ASSERT_EQ(Shardctl(args, stderr_file, &out, 60), 0) << out << ReadFile(stderr_file);
-    for (const SandboxNode& n : sb.nodes()) {
+    for (const SandboxNode& n : sb_.nodes()) {
       EXPECT_NE(out.find("stop " + n.name + ": " + n.dir + "/ctl stop"), std::string::npos)
           << cmd << ":\n"
           << out;
@@ -292,7 +291,7 @@ TEST(RecoverSandbox, BadInputAndDryRunTouchNothingOnAHaltedShard) {
     }
     EXPECT_NE(out.find("nothing was touched"), std::string::npos) << out;
   }
-  ASSERT_EQ(Shardctl({"recover", "--dry-run", "-o", "json", "-i", sb.inventory_path(), "-p",
+  ASSERT_EQ(Shardctl({"recover", "--dry-run", "-o", "json", "-i", sb_.inventory_path(), "-p",
                       ShippedPlaybook("sandbox"), "--state-dir", state},
                      stderr_file, &out, 60),
             0);
@@ -301,44 +300,20 @@ TEST(RecoverSandbox, BadInputAndDryRunTouchNothingOnAHaltedShard) {
   EXPECT_EQ(plan["dry_run"], true);
 
   EXPECT_EQ(BegunActions(state), std::vector<std::string>{}) << "something was journaled as begun";
-  EXPECT_EQ(Incarnations(sb), before) << "a node was started or stopped";
+  EXPECT_EQ(Incarnations(sb_), before) << "a node was started or stopped";
   int64_t still = 0;
-  EXPECT_TRUE(sb.WaitForHalt(0, 1s, 5s, &still)) << "the halted shard moved: someone started nodes";
+  EXPECT_TRUE(sb_.WaitForHalt(0, 1s, 5s, &still))
+      << "the halted shard moved: someone started nodes";
 }
 
 // Issue 11 item 8: SIGHUP and then SIGINT while recover is stopping a shard. The restart in
 // flight finishes (every node started again), the run exits 130 and says how to finish.
-TEST(RecoverSandbox, SignalsDuringTheStopPhaseLeaveNoNodeStoppedAndPrintTheNextCommand) {
-  Sandbox sb;
+TEST_F(RecoverSandbox, SignalsDuringTheStopPhaseLeaveNoNodeStoppedAndPrintTheNextCommand) {
   SandboxOptions opt;
   opt.nodes = 4;
-  std::string err;
-  ASSERT_TRUE(sb.Up(opt, &err)) << err;
-  // A stop that takes a while, so both signals land while the shard's nodes are being stopped.
-  json pb = json::parse(ReadFile(SourceDir() + "/playbooks/sandbox.json"));
-  pb["commands"]["stop"] = pb["commands"]["stop"].get<std::string>() + "; sleep 2";
-  TempDir tmp;
-  const std::string slow_pb = tmp.WriteFile("slow-stop.json", pb.dump(2));
-  const std::string state = sb.dir() + "/state", out_file = sb.dir() + "/shardctl.out";
-  ShardctlProcess run({"recover", "-i", sb.inventory_path(), "-p", slow_pb, "--force", "--yes",
-                       "--state-dir", state},
-                      out_file);
-  auto stopping = [&] {
-    for (const json& j : JournalLines(state)) {
-      if (j["step"] == "stop" && j["outcome"] == "begin") return true;
-    }
-    return false;
-  };
-  ASSERT_TRUE(WaitFor(stopping, 60s, 20ms)) << ReadFile(out_file);
-  run.Signal(SIGHUP);
-  run.Signal(SIGINT);  // a second signal must not cut the restart short
-  EXPECT_EQ(run.Wait(180s), 130) << ReadFile(out_file);
-  const std::string said = ReadFile(out_file);
-  EXPECT_NE(said.find("Finish with: shardctl recover -i "), std::string::npos) << said;
-  EXPECT_NE(said.find("--state-dir " + state), std::string::npos) << said;
-  for (const SandboxNode& n : sb.nodes()) {
-    EXPECT_TRUE(sb.IsRunning(n.name)) << n.name << " was left stopped\n" << said;
-  }
+  ASSERT_NO_FATAL_FAILURE(Up(opt));
+  ExpectTwoSignalsMidStopFinishTheStep(sb_, {"recover", "-i", sb_.inventory_path(), "--force"},
+                                       "Finish with: shardctl recover -i ");
 }
 
 }  // namespace

@@ -62,7 +62,7 @@ TEST(JournalTest, UnknownStepOrOutcomeIsAnErrorNamingTheLine) {
   std::string good =
       R"({"unix_ms":1,"run":"r","step":"stop","outcome":"begin","shard":0,"node":"a"})";
   std::string typo = dir.WriteFile(
-      "typo.jsonl", good + "\n" + R"({"unix_ms":2,"run":"r","step":"restart","outcome":"don"})" +
+      "typo.jsonl", good + "\n" + R"({"unix_ms":2,"run":"r","step":"node","outcome":"don"})" +
                         "\n" + good + "\n");
   EXPECT_EQ(ReadJournal(typo).status().message(),
             typo + ":2:/outcome: expected a journal outcome, found \"don\"");

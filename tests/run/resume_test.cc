@@ -25,20 +25,20 @@ std::vector<JournalEntry> Partial() {
   h.shards = {0};
   return {Line("", "run", "header", RunHeaderToJson(h)),
           Line("", "run", "begin"),
-          Line("a", "restart", "begin"),
+          Line("a", "node", "begin"),
           Line("a", "stop", "begin"),
           Line("a", "stop", "ok"),
           Line("a", "start", "begin"),
           Line("a", "start", "ok"),
-          Line("a", "restart", "done"),
-          Line("b", "restart", "begin"),
+          Line("a", "node", "done"),
+          Line("b", "node", "begin"),
           Line("b", "stop", "begin"),
-          Line("c", "restart", "failed", "start failed"),
-          Line("d", "restart", "skipped", "budget spent"),
-          Line("e", "restart", "begin"),
+          Line("c", "node", "failed", "start failed"),
+          Line("d", "node", "skipped", "budget spent"),
+          Line("e", "node", "begin"),
           Line("e", "stop", "begin"),
           Line("e", "start", "begin"),
-          Line("e", "restart", "resume", "wait-for-sync")};
+          Line("e", "node", "resume", "wait-for-sync")};
 }
 
 TEST(RunJournalTest, FoldsEachNodesProgressFromAPartialJournal) {

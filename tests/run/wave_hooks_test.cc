@@ -89,7 +89,7 @@ class WaveHooksTest : public ::testing::Test {
 
   WaveReport RunHooked() {
     RunContext ctx(inv_, pb_, net_->transport(), clock_, *journal_, events_, stop_);
-    auto report = RunWaves(ctx, "test", action_, options_);
+    auto report = RunWaves(ctx, OperationKind::kRollingRestart, action_, options_);
     EXPECT_TRUE(report.ok()) << report.status().ToString();
     return report.ok() ? *report : WaveReport{};
   }

@@ -1,9 +1,13 @@
 // A toy network behind a FakeTransport, for engine tests: nodes that run or not, shards that
 // produce blocks only after enough whole-shard restarts, and the failure modes the engine must
 // handle (unreachable hosts, stops that do not stop, bad binaries). Commands are the test
-// playbook's "VERB NODE" lines (see TestPlaybook()). Time comes from the FakeClock.
+// playbook's "VERB NODE [ARG]" lines (see TestPlaybook(), UpgradeTestPlaybook()); a node also
+// answers the lease script (always granted, unless leases_lost). Time comes from the clock
+// given: a FakeClock for one-thread runs, a RealClock when threads wait side by side (a drill's
+// monitor).
 #pragma once
 
+#include <atomic>
 #include <condition_variable>
 #include <functional>
 #include <map>
@@ -29,6 +33,13 @@ struct FakeNode {
   bool restore_fixes = true;
   int64_t stored_height = 100;
   int starts = 0;
+  // Upgrade model: `stage` keeps a release (by sha256), `swap` installs it (node stopped),
+  // `rollback` puts the previous version back, `version` prints "validator VERSION".
+  std::string version = "v1";
+  std::string previous;
+  std::string staged;  // sha256 of the staged release
+  int stage_sends = 0;
+  bool stage_fails = false;
 };
 
 struct FakeShard {
@@ -94,9 +105,28 @@ inline Playbook TestPlaybook() {
   return std::move(ParsePlaybook(j, "test-playbook.json").value());
 }
 
+/// TestPlaybook plus the upgrade commands and section the fake understands (canary 1, a short
+/// soak).
+inline Playbook UpgradeTestPlaybook() {
+  Playbook pb = TestPlaybook();
+  pb.commands.stage = "stage {{node.name}} {{artifact_sha256}}";
+  pb.commands.swap = "swap {{node.name}} {{artifact_sha256}}";
+  pb.commands.rollback = "rollback {{node.name}}";
+  pb.commands.version = "version {{node.name}}";
+  pb.commands.verify_staged = "staged {{node.name}} {{artifact_sha256}}";
+  pb.upgrade.present = true;
+  pb.upgrade.canary = 1;
+  pb.upgrade.soak = Duration(2000);
+  pb.upgrade.soak_blocks = 3;
+  pb.upgrade.format = "any";
+  pb.upgrade.paths = {"{{dir}}/bin/v", "{{dir}}/bin/v.staged", "{{dir}}/bin/v.rollback"};
+  pb.rolling.node_timeout = Duration(20000);
+  return pb;
+}
+
 class FakeShards {
  public:
-  FakeShards(const Inventory& inv, FakeClock& clock) : clock_(clock), transport_(&clock) {
+  FakeShards(const Inventory& inv, Clock& clock) : clock_(clock), transport_(&clock) {
     for (const Shard& s : inv.shards) {
       shards_[s.id];
       for (const Node& n : s.nodes) {
@@ -124,6 +154,19 @@ class FakeShards {
   /// Called (outside the lock) before a command runs: tests use it to block or to peek.
   std::function<void(const std::string& verb, const std::string& node)> before;
 
+  /// The version a release (by sha256) installs with `swap`.
+  void AddRelease(const std::string& sha256, const std::string& version) {
+    std::lock_guard<std::mutex> l(mu_);
+    releases_[sha256] = version;
+  }
+  /// Nodes running this version fail to start (a bad release).
+  void FailsToStart(const std::string& version) {
+    std::lock_guard<std::mutex> l(mu_);
+    bad_versions_.insert(version);
+  }
+  /// Every lease renewal answers "lost" from now on.
+  std::atomic<bool> leases_lost{false};
+
   int64_t Height(int id) {
     std::lock_guard<std::mutex> l(mu_);
     return HeightLocked(id);
@@ -136,10 +179,11 @@ class FakeShards {
     return s.base_height + (clock_.Now() - s.healthy_since).count() / 200;
   }
 
-  ExecResult Handle(const Node&, const std::string& command) {
+  ExecResult Handle(const Node& node, const std::string& command) {
+    if (command.find(" shardctl-lease ") != std::string::npos) return Lease(node, command);
     std::istringstream words(command);
-    std::string verb, name;
-    words >> verb >> name;
+    std::string verb, name, arg;
+    words >> verb >> name >> arg;
     if (before) before(verb, name);
     std::lock_guard<std::mutex> l(mu_);
     FakeNode& n = nodes_.at(name);
@@ -157,7 +201,46 @@ class FakeShards {
     }
     if (verb == "db-height") return FakeTransport::Ok(std::to_string(n.stored_height) + "\n");
     if (verb == "probe") return Probe(id, name, n);
+    return Upgrade(verb, arg, n);
+  }
+
+  ExecResult Upgrade(const std::string& verb, const std::string& sha, FakeNode& n) {
+    if (verb == "stage") {
+      n.stage_sends++;
+      if (n.stage_fails) return FakeTransport::Exited(1, "", "sha256sum: WARNING: did NOT match");
+      n.staged = sha;
+      return FakeTransport::Ok();
+    }
+    if (verb == "staged") return FakeTransport::Exited(n.staged == sha ? 0 : 1);
+    if (verb == "swap" && (n.running || n.staged != sha)) {
+      return FakeTransport::Exited(1, "", n.running ? "node running" : "not staged");
+    }
+    if (verb == "swap") {
+      n.previous = n.version;
+      n.version = releases_.count(sha) ? releases_[sha] : "unknown";
+      return FakeTransport::Ok();
+    }
+    if (verb == "rollback" && !n.previous.empty() && !n.running) {
+      n.version = n.previous;
+      return FakeTransport::Ok();
+    }
+    if (verb == "version") return FakeTransport::Ok("validator " + n.version + "\n");
     return FakeTransport::Exited(127, "", "unknown verb " + verb);
+  }
+
+  // The lease script's answers: every lease granted and renewed (lost once leases_lost).
+  ExecResult Lease(const Node&, const std::string& command) {
+    std::string now = "now=" + std::to_string(clock_.UnixMillis() / 1000) + "\n";
+    for (const char* op : {"acquire", "release", "read"}) {
+      if (command.find(std::string(" shardctl-lease '") + op + "'") == std::string::npos &&
+          command.find(std::string(" shardctl-lease ") + op + " ") == std::string::npos)
+        continue;
+      std::string answer = op == std::string("acquire")   ? "acquired"
+                           : op == std::string("release") ? "released"
+                                                          : "free";
+      return FakeTransport::Ok(answer + "\n" + now);
+    }
+    return FakeTransport::Ok((leases_lost ? "lost\n" : "renewed\n") + now);
   }
 
   // quorum_live shards: live exactly while more than 2/3 of their nodes run.
@@ -192,7 +275,8 @@ class FakeShards {
   }
 
   ExecResult Start(int id, FakeNode& n) {
-    if (n.bad_binary) return FakeTransport::Exited(1, "", "exec format error");
+    if (n.bad_binary || bad_versions_.count(n.version))
+      return FakeTransport::Exited(1, "", "exec format error");
     n.running = true;
     n.starts++;
     FakeShard& s = shards_.at(id);
@@ -232,13 +316,15 @@ class FakeShards {
     return FakeTransport::Ok(out.dump());
   }
 
-  FakeClock& clock_;
+  Clock& clock_;
   FakeTransport transport_;
   std::mutex mu_;
   std::map<std::string, FakeNode> nodes_;
   std::map<std::string, int> shard_of_;
   std::map<int, std::vector<std::string>> members_;
   std::map<int, FakeShard> shards_;
+  std::map<std::string, std::string> releases_;  // sha256 -> version
+  std::set<std::string> bad_versions_;
 };
 
 }  // namespace shardctl::testing

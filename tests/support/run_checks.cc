@@ -1,7 +1,11 @@
 #include "support/run_checks.h"
 
 #include <gtest/gtest.h>
+#include <signal.h>
 
+#include <iostream>
+
+#include "support/shardctl_cli.h"
 #include "support/test_util.h"
 
 namespace shardctl::testing {
@@ -39,7 +43,7 @@ ActionWindow(const std::vector<nlohmann::json>& journal, const std::string& node
   for (const nlohmann::json& j : journal) {
     if (j["node"] != node) continue;
     if (j["step"] == "stop" && j["outcome"] == "begin") from = at(j);
-    if (j["step"] == "restart" && j["outcome"] == "done") to = at(j);
+    if (j["step"] == StepName(Step::kNode) && j["outcome"] == "done") to = at(j);
   }
   return {from, to};
 }
@@ -50,7 +54,7 @@ std::set<std::string> StoppedSinceFirstDone(const std::vector<nlohmann::json>& j
   bool any_done = false;
   for (const nlohmann::json& j : journal) {
     std::string node = j["node"].is_string() ? j["node"].get<std::string>() : "";
-    if (j["step"] == "restart" && j["outcome"] == "done") {
+    if (j["step"] == StepName(Step::kNode) && j["outcome"] == "done") {
       any_done = true;
       nodes.erase(node);
     } else if (any_done && j["step"] == "stop" && j["outcome"] == stop_outcome) {
@@ -93,6 +97,56 @@ void ExpectEveryShardCommitting(const Sandbox& sb, int shards, int64_t blocks) {
       },
       10s, 250ms))
       << "not every node is Normal: " << modes;
+}
+
+void ExpectNoLongStall(const nlohmann::json& shard, const std::vector<nlohmann::json>& journal,
+                       const HeightMonitor& monitor) {
+  using std::chrono::milliseconds;
+  const int id = shard["shard"].get<int>();
+  SCOPED_TRACE("shard " + std::to_string(id));
+  ASSERT_FALSE(shard["waves"].empty());
+  const nlohmann::json& last_wave = shard["waves"].back();
+  ASSERT_EQ(last_wave.size(), 1u) << "the leader goes last, alone: " << shard.dump();
+  auto [leader_from, leader_to] = ActionWindow(journal, last_wave[0].get<std::string>());
+  milliseconds worst_other{0}, worst_leader{0};
+  for (const HeightMonitor::Stall& st : monitor.Stalls(id)) {
+    bool leader = st.to > leader_from && st.from < leader_to;
+    auto& worst = leader ? worst_leader : worst_other;
+    worst = std::max(worst, st.length());
+  }
+  std::cout << "shard " << id << ": longest stall " << worst_other.count() << " ms (non-leader), "
+            << worst_leader.count() << " ms (leader " << last_wave[0] << ")\n";
+  EXPECT_LE(worst_other, milliseconds(3 * 200 + 150)) << "stalled while a non-leader restarted";
+  EXPECT_LE(worst_leader, milliseconds(2000 + 150)) << "stalled while its leader restarted";
+}
+
+void ExpectTwoSignalsMidStopFinishTheStep(const Sandbox& sb, const std::vector<std::string>& args,
+                                          const std::string& says) {
+  using namespace std::chrono_literals;
+  // A stop that takes a while, so both signals land while a node is being stopped.
+  nlohmann::json pb = nlohmann::json::parse(ReadFile(SourceDir() + "/playbooks/sandbox.json"));
+  pb["commands"]["stop"] = pb["commands"]["stop"].get<std::string>() + "; sleep 2";
+  TempDir tmp;
+  const std::string slow_pb = tmp.WriteFile("slow-stop.json", pb.dump(2));
+  const std::string state = sb.dir() + "/state", out_file = sb.dir() + "/shardctl.out";
+  std::vector<std::string> argv = args;
+  argv.insert(argv.end(), {"-p", slow_pb, "--yes", "--state-dir", state});
+  ShardctlProcess run(argv, out_file);
+  auto stopping = [&] {
+    for (const nlohmann::json& j : JournalLines(state)) {
+      if (j["step"] == "stop" && j["outcome"] == "begin") return true;
+    }
+    return false;
+  };
+  ASSERT_TRUE(WaitFor(stopping, 60s, 20ms)) << ReadFile(out_file);
+  run.Signal(SIGHUP);
+  run.Signal(SIGINT);  // a second signal must not cut the step short
+  EXPECT_EQ(run.Wait(180s), 130) << ReadFile(out_file);
+  const std::string said = ReadFile(out_file);
+  EXPECT_NE(said.find(says), std::string::npos) << said;
+  for (const SandboxNode& n : sb.nodes()) {
+    EXPECT_TRUE(sb.IsRunning(n.name)) << n.name << " was left stopped\n" << said;
+  }
 }
 
 }  // namespace shardctl::testing

@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "run/journal_schema.h"
+#include "support/height_monitor.h"
 #include "support/sandbox_fixture.h"
 
 namespace shardctl::testing {
@@ -19,7 +21,7 @@ std::map<std::string, int> NodeStartCounts(const Sandbox& sb);
 /// Every node was started exactly `times` more since `before` (gtest expectations).
 void ExpectStartedExactly(const Sandbox& sb, const std::map<std::string, int>& before, int times);
 
-/// From a node's stop "begin" to its node-action "done" line (step "restart"), or the end of
+/// From a node's stop "begin" to its node-action "done" line (Step::kNode), or the end of
 /// the journal; wall-clock times comparable with HeightMonitor's.
 std::pair<std::chrono::system_clock::time_point, std::chrono::system_clock::time_point>
 ActionWindow(const std::vector<nlohmann::json>& journal, const std::string& node);
@@ -37,5 +39,18 @@ void ExpectEveryShardCommitting(const Sandbox& sb, int shards, int64_t blocks);
 /// Journal lines with this step and outcome, counted per node ("" for shard and run lines).
 std::map<std::string, int> CountJournal(const std::vector<nlohmann::json>& journal,
                                         const std::string& step, const std::string& outcome);
+
+/// A wave run's report shard kept committing: its longest stall (HeightMonitor, from outside)
+/// while a non-leader was restarted stays under three blocks plus slack, and while its leader
+/// (the last wave, alone) was restarted under one view change (2 s) plus slack.
+void ExpectNoLongStall(const nlohmann::json& shard, const std::vector<nlohmann::json>& journal,
+                       const HeightMonitor& monitor);
+
+/// Runs `shardctl ARGS... -p <the sandbox playbook with a 2 s stop> --yes --state-dir DIR` on sb
+/// (ARGS: the command and its -i), sends SIGHUP and then SIGINT once a stop began, and checks
+/// the second signal did not cut the step short: exit 130, every node running again, and the
+/// output says `says` (the command that continues the run).
+void ExpectTwoSignalsMidStopFinishTheStep(const Sandbox& sb, const std::vector<std::string>& args,
+                                          const std::string& says);
 
 }  // namespace shardctl::testing

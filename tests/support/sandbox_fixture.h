@@ -3,6 +3,8 @@
 // engine's integration tests.
 #pragma once
 
+#include <gtest/gtest.h>
+
 #include <chrono>
 #include <cstdint>
 #include <nlohmann/json.hpp>
@@ -99,6 +101,19 @@ class Sandbox {
   bool up_ = false;
   int ssh_port_ = 0;
   std::vector<SandboxNode> nodes_;
+};
+
+/// The fixture every sandbox test shares (TEST_F of a suite deriving from it): its sandbox,
+/// taken down when the test ends, also when it fails.
+class SandboxTest : public ::testing::Test {
+ protected:
+  /// Brings sb_ up with opt or fails the test: ASSERT_NO_FATAL_FAILURE(Up(opt)).
+  void Up(const SandboxOptions& opt) {
+    std::string err;
+    ASSERT_TRUE(sb_.Up(opt, &err)) << err;
+  }
+
+  Sandbox sb_;
 };
 
 }  // namespace shardctl::testing

@@ -20,7 +20,7 @@ namespace {
 using testing::LocalSshd;
 using testing::ReadFile;
 using testing::RunCommand;
-using Outcome = ExecResult::Outcome;
+using ExecOutcome = ExecResult::Outcome;
 using std::chrono::milliseconds;
 using std::chrono::steady_clock;
 
@@ -55,7 +55,7 @@ class SshTransportTest : public ::testing::Test {
 TEST_F(SshTransportTest, RunsCommandAndSeparatesStdoutFromStderr) {
   SshTransport t;
   ExecResult r = t.Exec(sshd_.MakeNode("a"), "echo hello; echo oops >&2", Opts());
-  ASSERT_EQ(r.outcome, Outcome::kExited) << r.Reason();
+  ASSERT_EQ(r.outcome, ExecOutcome::kExited) << r.Reason();
   EXPECT_EQ(r.exit_code, 0);
   EXPECT_TRUE(r.ok());
   EXPECT_EQ(r.out, "hello\n");
@@ -67,7 +67,7 @@ TEST_F(SshTransportTest, RunsCommandAndSeparatesStdoutFromStderr) {
 TEST_F(SshTransportTest, ReportsNonZeroExit) {
   SshTransport t;
   ExecResult r = t.Exec(sshd_.MakeNode("a"), "echo partial; exit 3", Opts());
-  ASSERT_EQ(r.outcome, Outcome::kExited) << r.Reason();
+  ASSERT_EQ(r.outcome, ExecOutcome::kExited) << r.Reason();
   EXPECT_EQ(r.exit_code, 3);
   EXPECT_FALSE(r.ok());
   EXPECT_EQ(r.out, "partial\n");
@@ -77,7 +77,7 @@ TEST_F(SshTransportTest, ReportsNonZeroExit) {
 TEST_F(SshTransportTest, ReportsKillSignalByName) {
   SshTransport t;
   ExecResult r = t.Exec(sshd_.MakeNode("a"), "kill -KILL $$", Opts());
-  ASSERT_EQ(r.outcome, Outcome::kSignaled) << r.Reason();
+  ASSERT_EQ(r.outcome, ExecOutcome::kSignaled) << r.Reason();
   EXPECT_EQ(r.signal, "KILL");
   EXPECT_EQ(r.Reason(), "killed by signal KILL");
 }
@@ -137,7 +137,7 @@ TEST_F(SshTransportTest, StdinToACommandThatNeverReadsTimesOut) {
   ExecOptions o = Opts(Duration(1500));
   o.stdin_data = &data;
   ExecResult r = t.Exec(node, "sleep 30", o);
-  EXPECT_EQ(r.outcome, Outcome::kTimedOut) << r.Reason();
+  EXPECT_EQ(r.outcome, ExecOutcome::kTimedOut) << r.Reason();
   ExecResult again = t.Exec(node, "echo again", Opts());
   ASSERT_TRUE(again.ok()) << again.Reason();
   EXPECT_EQ(again.out, "again\n");
@@ -150,7 +150,7 @@ TEST_F(SshTransportTest, TimesOutAndTheSessionStaysUsable) {
   auto start = steady_clock::now();
   ExecResult r = t.Exec(node, "sleep 30", Opts(Duration(1000)));
   auto took = steady_clock::now() - start;
-  EXPECT_EQ(r.outcome, Outcome::kTimedOut) << r.Reason();
+  EXPECT_EQ(r.outcome, ExecOutcome::kTimedOut) << r.Reason();
   EXPECT_GE(took, milliseconds(950));  // deadlines are kept in whole milliseconds
   EXPECT_LT(took, milliseconds(2000));
   EXPECT_NE(r.Reason().find("timed out after 1"), std::string::npos) << r.Reason();
@@ -171,7 +171,7 @@ TEST_F(SshTransportTest, ATimedOutCommandIsKilledOnTheNodeEvenWithoutSignalReque
   Node node = sshd_.MakeNode("a");
   const std::string marker = "sleep 1000." + std::to_string(getpid());  // unique to this test
   ExecResult r = t.Exec(node, marker, Opts(Duration(1000)));
-  EXPECT_EQ(r.outcome, Outcome::kTimedOut) << r.Reason();
+  EXPECT_EQ(r.outcome, ExecOutcome::kTimedOut) << r.Reason();
   EXPECT_TRUE(r.remote_killed) << r.Reason();
   EXPECT_TRUE(testing::WaitFor([&] { return !RunsOnTheNode(marker); }, milliseconds(10000)))
       << "still running on the node";
@@ -194,7 +194,7 @@ TEST_F(SshTransportTest, RcFilesRunOncePerCommandAndATimeoutKillsTheCommandNotTh
   // The deadline passes while the rc file still sleeps: the command is killed once it starts.
   const std::string marker = "sleep 1003." + std::to_string(getpid());
   ExecResult r = t.Exec(node, marker, Opts(Duration(100)));
-  EXPECT_EQ(r.outcome, Outcome::kTimedOut) << r.Reason();
+  EXPECT_EQ(r.outcome, ExecOutcome::kTimedOut) << r.Reason();
   EXPECT_TRUE(r.remote_killed) << r.Reason();
   EXPECT_TRUE(testing::WaitFor([&] { return !RunsOnTheNode(marker); }, milliseconds(10000)));
   std::string after = ReadFile(log);
@@ -212,7 +212,7 @@ TEST_F(SshTransportTest, OneWatchdogBesideTheCommandAndNoSecondShell) {
   // The login shell running the command, the command's own process, and one watchdog.
   EXPECT_LE(sshd_.Descendants() - idle, 3);
   RunCommand({"pkill", "-f", "^" + marker});
-  EXPECT_EQ(command.get().outcome, Outcome::kSignaled);  // the shell dies as its command did
+  EXPECT_EQ(command.get().outcome, ExecOutcome::kSignaled);  // the shell dies as its command did
 }
 
 TEST_F(SshTransportTest, ACancelledCommandIsKilledOnTheNode) {
@@ -228,7 +228,7 @@ TEST_F(SshTransportTest, ACancelledCommandIsKilledOnTheNode) {
   });
   ExecResult r = t.Exec(node, marker, o);
   canceller.join();
-  EXPECT_EQ(r.outcome, Outcome::kCancelled) << r.Reason();
+  EXPECT_EQ(r.outcome, ExecOutcome::kCancelled) << r.Reason();
   EXPECT_TRUE(testing::WaitFor([&] { return !RunsOnTheNode(marker); }, milliseconds(15000)))
       << "still running on the node";
 }
@@ -238,7 +238,7 @@ TEST_F(SshTransportTest, DoesNotHangOnABackgroundProcessHoldingStdout) {
   auto start = steady_clock::now();
   ExecResult r = t.Exec(sshd_.MakeNode("a"), "sleep 20 & echo started", Opts(Duration(15000)));
   EXPECT_LT(steady_clock::now() - start, milliseconds(6000));
-  ASSERT_EQ(r.outcome, Outcome::kExited) << r.Reason();
+  ASSERT_EQ(r.outcome, ExecOutcome::kExited) << r.Reason();
   EXPECT_EQ(r.exit_code, 0);
   EXPECT_EQ(r.out, "started\n");
   EXPECT_NE(r.detail.find("kept stdout/stderr open"), std::string::npos) << r.detail;
@@ -293,7 +293,7 @@ TEST(SshTransportNoServerTest, RefusedConnectionIsUnreachableFast) {
   auto start = steady_clock::now();
   ExecResult r = t.Exec(node, "true", Opts());
   EXPECT_LT(steady_clock::now() - start, milliseconds(1000));
-  EXPECT_EQ(r.outcome, Outcome::kUnreachable) << r.Reason();
+  EXPECT_EQ(r.outcome, ExecOutcome::kUnreachable) << r.Reason();
   EXPECT_NE(r.detail.find(std::to_string(node.ssh.port)), std::string::npos) << r.detail;
 }
 
@@ -306,7 +306,7 @@ TEST_F(SshTransportTest, RefusesUnknownHostKeyWithItsFingerprint) {
     if (file_exists) sshd_.temp().WriteFile("empty_known_hosts", "");
     SshTransport t;
     ExecResult r = t.Exec(node, "true", Opts());
-    EXPECT_EQ(r.outcome, Outcome::kHostKeyRejected) << r.Reason();
+    EXPECT_EQ(r.outcome, ExecOutcome::kHostKeyRejected) << r.Reason();
     EXPECT_NE(r.detail.find(fp), std::string::npos) << r.detail;
     EXPECT_NE(r.detail.find(node.ssh.known_hosts), std::string::npos) << r.detail;
     EXPECT_NE(r.detail.find("[127.0.0.1]:" + std::to_string(sshd_.port())), std::string::npos)
@@ -345,7 +345,7 @@ TEST_F(SshTransportTest, RefusesChangedHostKeyEvenWithAcceptNew) {
   o.accept_new_host_keys = true;
   SshTransport t(o);
   ExecResult r = t.Exec(node, "true", Opts());
-  EXPECT_EQ(r.outcome, Outcome::kHostKeyRejected) << r.Reason();
+  EXPECT_EQ(r.outcome, ExecOutcome::kHostKeyRejected) << r.Reason();
   EXPECT_NE(r.detail.find("CHANGED"), std::string::npos) << r.detail;
   EXPECT_NE(r.detail.find(Sha256Of(sshd_.dir() + "/host_ed25519.pub")), std::string::npos);
   EXPECT_EQ(ReadFile(node.ssh.known_hosts),
@@ -361,14 +361,14 @@ TEST_F(SshTransportTest, WrongOrEncryptedKeyFailsAuthWithoutPrompting) {
   Node node = sshd_.MakeNode("a");
   node.ssh.identity_file = wrong;
   ExecResult r = t.Exec(node, "true", Opts());
-  EXPECT_EQ(r.outcome, Outcome::kAuthFailed) << r.Reason();
+  EXPECT_EQ(r.outcome, ExecOutcome::kAuthFailed) << r.Reason();
   EXPECT_NE(r.detail.find("publickey"), std::string::npos) << r.detail;
   EXPECT_NE(r.detail.find(wrong), std::string::npos) << r.detail;
 
   node.name = "b";
   node.ssh.identity_file = locked;
   r = t.Exec(node, "true", Opts());
-  EXPECT_EQ(r.outcome, Outcome::kAuthFailed) << r.Reason();
+  EXPECT_EQ(r.outcome, ExecOutcome::kAuthFailed) << r.Reason();
   EXPECT_NE(r.detail.find("passphrase"), std::string::npos) << r.detail;
 }
 
@@ -418,7 +418,7 @@ TEST_F(SshTransportTest, UsesSshAgentWhenNoIdentityFileIsSet) {
   ScopedAgent none(sshd_.temp().path() + "/empty-agent.sock", "/nonexistent");
   SshTransport t;
   ExecResult r = t.Exec(node, "true", Opts());
-  EXPECT_EQ(r.outcome, Outcome::kAuthFailed) << r.Reason();
+  EXPECT_EQ(r.outcome, ExecOutcome::kAuthFailed) << r.Reason();
   EXPECT_NE(r.detail.find("ssh-agent"), std::string::npos) << r.detail;
 }
 
@@ -453,7 +453,7 @@ TEST_F(SshTransportTest, CancelStopsRunningAndQueuedCommands) {
   auto results = RunOnNodes(t, NodePointers(nodes), "sleep 30", o, 2);
   canceller.join();
   EXPECT_LT(steady_clock::now() - start, milliseconds(5000));
-  for (const auto& r : results) EXPECT_EQ(r.outcome, Outcome::kCancelled) << r.Reason();
+  for (const auto& r : results) EXPECT_EQ(r.outcome, ExecOutcome::kCancelled) << r.Reason();
   EXPECT_EQ(t.connections_opened(), 2);
 }
 

@@ -1,5 +1,5 @@
-// Staging a release: the playbook's `stage` command with the artifact on stdin, on a FakeTransport
-// and through a real sshd with the sandbox playbook's own command.
+// Staging a release through a real sshd with the sandbox playbook's own commands: stage keeps
+// the rollback copy, verify_staged finds it staged, swap and rollback put binaries in place.
 #include "ops/upgrade/stage.h"
 
 #include <gtest/gtest.h>
@@ -7,8 +7,9 @@
 
 #include <filesystem>
 
+#include "run/node_ops.h"
 #include "support/sshd_fixture.h"
-#include "transport/fake_transport.h"
+#include "support/test_util.h"
 #include "transport/ssh_transport.h"
 
 namespace shardctl::upgrade {
@@ -17,12 +18,7 @@ namespace {
 using shardctl::testing::LocalSshd;
 using shardctl::testing::ReadFile;
 using shardctl::testing::SourceDir;
-
-Playbook StagePlaybook() {
-  auto pb = LoadPlaybook(SourceDir() + "/playbooks/sandbox.json");
-  EXPECT_TRUE(pb.ok()) << pb.status().message();
-  return pb.ok() ? *pb : Playbook{};
-}
+using shardctl::testing::TempDir;
 
 Artifact StageArtifact(std::string bytes) {
   Artifact a;
@@ -30,59 +26,6 @@ Artifact StageArtifact(std::string bytes) {
   a.sha256 = Sha256Hex(bytes);
   a.bytes = std::move(bytes);
   return a;
-}
-
-Node StageFakeNode(const std::string& name) {
-  Node n;
-  n.name = name;
-  n.vars = {{"dir", "/srv/" + name}, {"rpc_port", "9500"}};
-  return n;
-}
-
-TEST(StageTest, SendsTheArtifactOnStdinToEveryNodeAndReportsFailuresByNode) {
-  FakeTransport t;
-  t.On("", "cat >", FakeTransport::Ok());
-  t.On("b", "cat >", FakeTransport::Exited(1, "", "sha256sum: WARNING: 1 did NOT match\n"));
-  Node a = StageFakeNode("a"), b = StageFakeNode("b"), c = StageFakeNode("c");
-  Artifact art = StageArtifact(
-      "\x7f"
-      "ELF release bytes");
-  UpgradeRunVars run{art.sha256, "v2", "r1"};
-  std::vector<std::string> announced;
-  std::mutex mu;
-  auto before = [&](const Node& n, const std::string& cmd) {
-    std::lock_guard<std::mutex> lock(mu);
-    announced.push_back(n.name);
-    EXPECT_NE(cmd.find(art.sha256), std::string::npos);
-    return n.name == "c" ? Status::Io("journal full") : Status::Ok();
-  };
-  auto out = StageOnNodes(t, StagePlaybook(), {&a, &b, &c}, art, run, 4, nullptr, before);
-  ASSERT_EQ(out.size(), 3u);
-  EXPECT_TRUE(out[0].status.ok()) << out[0].status.message();
-  EXPECT_FALSE(out[1].status.ok());
-  EXPECT_NE(out[1].status.message().find("b: stage failed (exit 1: sha256sum"), std::string::npos)
-      << out[1].status.message();
-  EXPECT_EQ(out[2].status.message(), "journal full");
-  EXPECT_EQ(announced.size(), 3u);
-  auto calls = t.calls();
-  ASSERT_EQ(calls.size(), 2u);  // c was never sent anything
-  for (const auto& call : calls) {
-    EXPECT_NE(call.node, "c");
-    EXPECT_TRUE(call.has_stdin);
-    EXPECT_EQ(call.stdin_data, art.bytes);
-    EXPECT_NE(call.command.find("/srv/" + call.node + "/bin/validator-sim.staged"),
-              std::string::npos);
-  }
-}
-
-TEST(StageTest, TimeoutGrowsWithTheBytesSentAtOnce) {
-  Playbook pb;
-  pb.timeouts.command = Duration(20000);
-  EXPECT_EQ(StageTimeout(pb, 100, 1).count(), 20000);
-  EXPECT_EQ(StageTimeout(pb, size_t{50} << 20, 1).count(), 70000);
-  // 20 nodes share the link: 10 MiB each is 200 MiB crossing it.
-  EXPECT_EQ(StageTimeout(pb, size_t{10} << 20, 20).count(), 220000);
-  EXPECT_EQ(StageTimeout(pb, size_t{10} << 20, 0).count(), 30000);
 }
 
 /// A node dir like the sandbox's: bin/validator-sim (running "v1") and release/ + SHA256SUMS.
@@ -97,45 +40,58 @@ std::string StageNodeDir(const std::string& root, const std::string& v1) {
   return dir;
 }
 
-TEST(StageSshTest, SandboxStageSwapAndRollbackOnARealSshd) {
+// The sandbox playbook's swap or rollback, sent through NodeOps.
+Status Put(RunContext& ctx, const Node& node, CommandId id, const UpgradeRunVars& run) {
+  NodeOps ops(ctx, 0);
+  auto command = ops.Command(node, id, &run);
+  return command.ok() ? ops.Do(node, *command) : command.status();
+}
+
+TEST(StageSshTest, SandboxStageVerifySwapAndRollbackOnARealSshd) {
   LocalSshd sshd;
   ASSERT_TRUE(sshd.ok()) << sshd.error();
   std::string dir = StageNodeDir(sshd.temp().path(), "old binary v1");
-  Node node = sshd.MakeNode("s0-n0");
+  Inventory inv;
+  inv.shards.push_back(Shard{});
+  Node& node = inv.shards[0].nodes.emplace_back(sshd.MakeNode("s0-n0"));
   node.vars["dir"] = dir;
   node.vars["rpc_port"] = "1";
+  auto pb = LoadPlaybook(SourceDir() + "/playbooks/sandbox.json");
+  ASSERT_TRUE(pb.ok()) << pb.status().message();
   SshTransport t;
-  Playbook pb = StagePlaybook();
+  RealClock clock;
+  TempDir state;
+  auto journal = Journal::Open(state.path(), "stage-test", clock);
+  ASSERT_TRUE(journal.ok());
+  EventLog events;
+  CancelToken stop;
+  RunContext ctx(inv, *pb, t, clock, **journal, events, stop);
   std::string big(3u << 20, 'x');  // more than one SSH window
   Artifact art = StageArtifact(
       "\x7f"
       "ELF new release v2" +
       big);
   UpgradeRunVars run{art.sha256, "v2", "r1"};
-  auto out = StageOnNodes(t, pb, {&node}, art, run, 1, nullptr);
+  auto out = StageRelease(ctx, {&node}, art, run);
   ASSERT_TRUE(out[0].status.ok()) << out[0].status.message();
+  EXPECT_FALSE(out[0].found_staged);
   EXPECT_EQ(ReadFile(dir + "/bin/validator-sim.staged"), art.bytes);
   EXPECT_EQ(ReadFile(dir + "/bin/validator-sim.rollback"), "old binary v1");
   EXPECT_EQ(ReadFile(dir + "/bin/validator-sim"), "old binary v1");  // nothing swapped yet
-  // Staging again (a resumed run) keeps the rollback copy.
-  ASSERT_TRUE(StageOnNodes(t, pb, {&node}, art, run, 1, nullptr)[0].status.ok());
+  // Staging again (a later upgrade, a resumed run): verify_staged finds it, nothing is sent.
+  out = StageRelease(ctx, {&node}, art, run);
+  ASSERT_TRUE(out[0].status.ok()) << out[0].status.message();
+  EXPECT_TRUE(out[0].found_staged);
   EXPECT_EQ(ReadFile(dir + "/bin/validator-sim.rollback"), "old binary v1");
 
-  ExecOptions o;
-  auto swap = RenderUpgradeCommand(pb, CommandId::kSwap, node, run);
-  ASSERT_TRUE(swap.ok()) << swap.status().message();
-  ExecResult r = t.Exec(node, *swap, o);
-  ASSERT_TRUE(r.ok()) << r.Reason() << " " << r.err;
+  ASSERT_TRUE(Put(ctx, node, CommandId::kSwap, run).ok());
   EXPECT_EQ(ReadFile(dir + "/bin/validator-sim"), art.bytes);
   EXPECT_EQ(ReadFile(dir + "/release/validator-sim"), art.bytes);
-  // After the swap a stage of the same release must not make the new binary the rollback copy.
-  ASSERT_TRUE(StageOnNodes(t, pb, {&node}, art, run, 1, nullptr)[0].status.ok());
+  // After the swap, staging the same release again keeps the old binary as the rollback copy.
+  ASSERT_TRUE(StageRelease(ctx, {&node}, art, run)[0].status.ok());
   EXPECT_EQ(ReadFile(dir + "/bin/validator-sim.rollback"), "old binary v1");
 
-  auto rollback = RenderUpgradeCommand(pb, CommandId::kRollback, node, run);
-  ASSERT_TRUE(rollback.ok());
-  r = t.Exec(node, *rollback, o);
-  ASSERT_TRUE(r.ok()) << r.Reason() << " " << r.err;
+  ASSERT_TRUE(Put(ctx, node, CommandId::kRollback, run).ok());
   EXPECT_EQ(ReadFile(dir + "/bin/validator-sim"), "old binary v1");
   EXPECT_EQ(ReadFile(dir + "/release/validator-sim"), "old binary v1");
   EXPECT_NE(ReadFile(dir + "/release/SHA256SUMS").find(Sha256Hex("old binary v1")),
@@ -143,7 +99,7 @@ TEST(StageSshTest, SandboxStageSwapAndRollbackOnARealSshd) {
 
   // A corrupted transfer (wrong sha) is refused on the node and nothing is replaced.
   UpgradeRunVars wrong{std::string(64, '0'), "v2", "r1"};
-  out = StageOnNodes(t, pb, {&node}, art, wrong, 1, nullptr);
+  out = StageRelease(ctx, {&node}, art, wrong);
   EXPECT_FALSE(out[0].status.ok());
   EXPECT_EQ(ReadFile(dir + "/bin/validator-sim"), "old binary v1");
   EXPECT_EQ(t.connections_opened(), 1);

@@ -62,16 +62,17 @@ struct Case {
   std::string expected;           // in stderr
 };
 
-TEST(UpgradeSandboxTest, BadInputsAreRefusedBeforeAnyNodeIsTouched) {
-  Sandbox sb;
-  std::string err;
+class UpgradeSandboxTest : public SandboxTest {};
+
+TEST_F(UpgradeSandboxTest, BadInputsAreRefusedBeforeAnyNodeIsTouched) {
   SandboxOptions options;
   options.shards = 4;
   options.nodes = 5;
-  ASSERT_TRUE(sb.Up(options, &err)) << err;
+  ASSERT_NO_FATAL_FAILURE(Up(options));
   TempDir tmp;
   std::string v2 = tmp.path() + "/v2";
-  ASSERT_EQ(sb.Run("release", {"--version", "v2", "--out", v2}, &err), 0) << err;
+  std::string err;
+  ASSERT_EQ(sb_.Run("release", {"--version", "v2", "--out", v2}, &err), 0) << err;
   std::string v2_bytes = ReadFile(v2);
   std::string v2_sha = Sha256Hex(v2_bytes);
   ArtifactServer http;
@@ -115,9 +116,9 @@ TEST(UpgradeSandboxTest, BadInputsAreRefusedBeforeAnyNodeIsTouched) {
        {"-p", pb_closed, "--artifact", v2, "--sha256", v2_sha},
        "--override-window"},
   };
-  auto before = RefusalStartTimes(sb);
+  auto before = RefusalStartTimes(sb_);
   for (const Case& c : cases) {
-    std::vector<std::string> args = {"upgrade", "-i",          sb.inventory_path(),
+    std::vector<std::string> args = {"upgrade", "-i",          sb_.inventory_path(),
                                      "--yes",   "--state-dir", tmp.path() + "/state"};
     args.insert(args.end(), c.args.begin(), c.args.end());
     std::string err_file = tmp.path() + "/err-" + std::to_string(&c - cases.data());
@@ -129,13 +130,13 @@ TEST(UpgradeSandboxTest, BadInputsAreRefusedBeforeAnyNodeIsTouched) {
   }
   // The same checks pass a good release (so each refusal above was about its input).
   std::string out;
-  EXPECT_EQ(Shardctl({"upgrade", "-i", sb.inventory_path(), "-p", pb, "--artifact", http.Url("/v2"),
-                      "--sha256", v2_sha, "--dry-run"},
+  EXPECT_EQ(Shardctl({"upgrade", "-i", sb_.inventory_path(), "-p", pb, "--artifact",
+                      http.Url("/v2"), "--sha256", v2_sha, "--dry-run"},
                      tmp.path() + "/err-good", &out, 60),
             0)
       << ReadFile(tmp.path() + "/err-good");
   EXPECT_NE(out.find("sha256 " + v2_sha), std::string::npos) << out;
-  EXPECT_EQ(RefusalStartTimes(sb), before);
+  EXPECT_EQ(RefusalStartTimes(sb_), before);
   for (const auto& [name, t] : before) EXPECT_GT(t, 0) << name << " did not answer";
 }
 

@@ -31,9 +31,11 @@ using nlohmann::json;
 
 std::string UpgradePlaybookPath() { return SourceDir() + "/playbooks/sandbox.json"; }
 
-// A 4 x 5 sandbox and a release of it, made by `tools/sandbox release`.
+// A 4 x 5 sandbox (the fixture's) and a release of it, made by `tools/sandbox release`.
 struct UpgradeBed {
-  Sandbox sb;
+  explicit UpgradeBed(Sandbox& s) : sb(s) {}
+
+  Sandbox& sb;
   std::string release;  // path of the artifact
   std::string sha;
   std::string state;
@@ -71,32 +73,10 @@ struct UpgradeBed {
   }
 };
 
-std::string Millis(std::chrono::milliseconds d) { return std::to_string(d.count()) + " ms"; }
+class UpgradeSandbox : public SandboxTest {};
 
-// Stalls seen from outside: at most 3 block times while a non-leader was down; while the leader
-// (the last wave, alone) was, one phase timeout plus one view change (2 s).
-void ExpectNoLongStall(const json& shard, const std::vector<json>& journal,
-                       const HeightMonitor& monitor) {
-  const int id = shard["shard"].get<int>();
-  SCOPED_TRACE("shard " + std::to_string(id));
-  ASSERT_FALSE(shard["waves"].empty());
-  const json& last_wave = shard["waves"].back();
-  ASSERT_EQ(last_wave.size(), 1u) << "the leader goes last, alone: " << shard.dump();
-  auto [leader_from, leader_to] = ActionWindow(journal, last_wave[0].get<std::string>());
-  std::chrono::milliseconds worst_other{0}, worst_leader{0};
-  for (const HeightMonitor::Stall& st : monitor.Stalls(id)) {
-    bool leader = st.to > leader_from && st.from < leader_to;
-    auto& worst = leader ? worst_leader : worst_other;
-    worst = std::max(worst, st.length());
-  }
-  std::cout << "shard " << id << ": longest stall " << Millis(worst_other) << " (non-leader), "
-            << Millis(worst_leader) << " (leader " << last_wave[0] << ")\n";
-  EXPECT_LE(worst_other, 3 * 200ms + 150ms) << "shard stalled while a non-leader restarted";
-  EXPECT_LE(worst_leader, 2000ms + 150ms) << "shard stalled while its leader restarted";
-}
-
-TEST(UpgradeSandbox, GoodReleaseOverHttpReachesEveryNodeOnceThenRollbackRestoresV1) {
-  UpgradeBed bed;
+TEST_F(UpgradeSandbox, GoodReleaseOverHttpReachesEveryNodeOnceThenRollbackRestoresV1) {
+  UpgradeBed bed{sb_};
   std::string err, out;
   ASSERT_TRUE(bed.Up("v2", false, &err)) << err;
   ArtifactServer http;
@@ -122,7 +102,7 @@ TEST(UpgradeSandbox, GoodReleaseOverHttpReachesEveryNodeOnceThenRollbackRestores
     EXPECT_TRUE(bed.Runs(n.name, "v2")) << n.name;
     EXPECT_EQ(CountJournal(journal, "stage", "ok")[n.name], 1) << n.name;
     EXPECT_EQ(CountJournal(journal, "swap", "ok")[n.name], 1) << n.name;
-    EXPECT_EQ(CountJournal(journal, "restart", "done")[n.name], 1) << n.name;
+    EXPECT_EQ(CountJournal(journal, StepName(Step::kNode), "done")[n.name], 1) << n.name;
   }
   EXPECT_EQ(CountJournal(journal, "staging", "ok")[""], 1);
   EXPECT_EQ(CountJournal(journal, "soak", "ok")[""], 4) << "one soaked canary per shard";
@@ -144,8 +124,8 @@ TEST(UpgradeSandbox, GoodReleaseOverHttpReachesEveryNodeOnceThenRollbackRestores
   for (const SandboxNode& n : bed.sb.nodes()) EXPECT_TRUE(bed.Runs(n.name, "v1.0.0")) << n.name;
 }
 
-TEST(UpgradeSandbox, CrashingReleaseFailsTheCanaryWhichIsRolledBackAndNothingElseIsTouched) {
-  UpgradeBed bed;
+TEST_F(UpgradeSandbox, CrashingReleaseFailsTheCanaryWhichIsRolledBackAndNothingElseIsTouched) {
+  UpgradeBed bed{sb_};
   std::string err, out;
   ASSERT_TRUE(bed.Up("v3", true, &err)) << err;
   const auto before = NodeStartCounts(bed.sb);
@@ -197,13 +177,13 @@ TEST(UpgradeSandbox, CrashingReleaseFailsTheCanaryWhichIsRolledBackAndNothingEls
   }
   std::vector<json> journal = JournalLines(bed.state);
   for (const std::string& c : canaries)
-    EXPECT_EQ(CountJournal(journal, "restart", "rolled-back")[c], 1) << c;
+    EXPECT_EQ(CountJournal(journal, StepName(Step::kNode), "rolled-back")[c], 1) << c;
   EXPECT_EQ(CountJournal(journal, "stop", "begin").size(), canaries.size())
       << "only canaries were stopped";
 }
 
-TEST(UpgradeSandbox, KillNineMidUpgradeThenResumeUpgradesNoNodeTwice) {
-  UpgradeBed bed;
+TEST_F(UpgradeSandbox, KillNineMidUpgradeThenResumeUpgradesNoNodeTwice) {
+  UpgradeBed bed{sb_};
   std::string err, out;
   ASSERT_TRUE(bed.Up("v2", false, &err)) << err;
   const auto before = NodeStartCounts(bed.sb);
@@ -235,10 +215,10 @@ TEST(UpgradeSandbox, KillNineMidUpgradeThenResumeUpgradesNoNodeTwice) {
   EXPECT_EQ(report["all_done"], true) << report.dump(2);
   ExpectStartedExactly(bed.sb, before, 1);
   std::vector<json> journal = JournalLines(bed.state);
-  EXPECT_EQ(CountJournal(journal, "restart", "resume")[*victims.begin()], 1);
+  EXPECT_EQ(CountJournal(journal, StepName(Step::kNode), "resume")[*victims.begin()], 1);
   for (const SandboxNode& n : bed.sb.nodes()) {
     EXPECT_TRUE(bed.Runs(n.name, "v2")) << n.name;
-    EXPECT_EQ(CountJournal(journal, "restart", "done")[n.name], 1) << n.name;
+    EXPECT_EQ(CountJournal(journal, StepName(Step::kNode), "done")[n.name], 1) << n.name;
     // A stop the kill cut short is sent again (the node was found running); none confirmed twice.
     EXPECT_LE(CountJournal(journal, "stop", "ok")[n.name], 1) << n.name << " stopped twice";
   }

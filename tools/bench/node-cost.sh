@@ -29,7 +29,7 @@ while [ $# -gt 0 ]; do
 done
 bin=$root/build/bin
 for b in shardctl probe-loop validator-sim; do
-  [ -x "$bin/$b" ] || { echo "node-cost.sh: build first (tools/build.sh --all): $bin/$b" >&2; exit 1; }
+  [ -x "$bin/$b" ] || { echo "node-cost.sh: build first (cmake --build build --target shardctl probe-loop validator-sim): $bin/$b" >&2; exit 1; }
 done
 work=${keep:-$(mktemp -d /tmp/shardctl-bench-nodecost-XXXXXX)}
 cg=

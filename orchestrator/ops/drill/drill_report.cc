@@ -38,7 +38,7 @@ void RenderDrillTrend(std::ostringstream& o, const DrillReport& r) {
     << "| run | started | seed | outcome | MTTR |\n|---|---|---|---|---|\n";
   for (const DrillTrendRow& t : r.trend) {
     o << "| `" << t.run_id << "` | " << FormatUtc(t.started_unix_ms) << " | " << t.seed << " | "
-      << t.outcome << " | " << DurationOrDash(t.mttr) << " |\n";
+      << DrillOutcomeName(t.outcome) << " | " << DurationOrDash(t.mttr) << " |\n";
   }
 }
 
@@ -55,7 +55,7 @@ std::optional<Duration> DrillReport::Mttr() const {
 
 std::string RenderDrillMarkdown(const DrillReport& r) {
   std::ostringstream o;
-  o << "# shardctl drill `" << r.name << "`: " << r.outcome << "\n\n"
+  o << "# shardctl drill `" << r.name << "`: " << DrillOutcomeName(r.outcome) << "\n\n"
     << "- drill: `" << r.drill_path << "`, seed " << r.seed << " (replay with `--seed " << r.seed
     << "`)\n- run: `" << r.run_id << "`\n- network: " << r.network << "\n- playbook: `"
     << r.playbook << "`\n- journal: `" << r.journal_path
@@ -64,7 +64,7 @@ std::string RenderDrillMarkdown(const DrillReport& r) {
   if (!r.production_reason.empty()) o << "- production: " << r.production_reason << "\n";
   o << "- hypothesis before: " << HeldText(r.hypothesis_before)
     << "\n- hypothesis after: " << HeldText(r.hypothesis_after)
-    << "\n- recovery: " << r.recovery_mode << "\n";
+    << "\n- recovery: " << RecoveryModeName(r.recovery_mode) << "\n";
   if (!r.abort_reason.empty()) o << "- **aborted**: " << r.abort_reason << "\n";
   o << "\n## Blast radius\n\n";
   for (const std::string& l : r.blast_lines) o << "- " << l << "\n";
@@ -105,7 +105,7 @@ nlohmann::json DrillReportToJson(const DrillReport& r) {
     trend.push_back({{"run", t.run_id},
                      {"started", FormatUtc(t.started_unix_ms)},
                      {"seed", t.seed},
-                     {"outcome", t.outcome},
+                     {"outcome", DrillOutcomeName(t.outcome)},
                      {"mttr_ms", MsOrNull(t.mttr)}});
   }
   auto held = [](const std::optional<bool>& b) {
@@ -119,9 +119,9 @@ nlohmann::json DrillReportToJson(const DrillReport& r) {
           {"journal", r.journal_path},
           {"seed", r.seed},
           {"production", r.production_reason},
-          {"outcome", r.outcome},
+          {"outcome", DrillOutcomeName(r.outcome)},
           {"abort_reason", r.abort_reason},
-          {"recovery", r.recovery_mode},
+          {"recovery", RecoveryModeName(r.recovery_mode)},
           {"hypothesis_before", held(r.hypothesis_before)},
           {"hypothesis_after", held(r.hypothesis_after)},
           {"hypothesis", r.hypothesis_notes},
@@ -138,7 +138,7 @@ nlohmann::json DrillReportToJson(const DrillReport& r) {
 
 std::string RenderDrillSummary(const DrillReport& r) {
   std::ostringstream o;
-  o << "drill " << r.name << ": " << r.outcome << " (seed " << r.seed << ")\n"
+  o << "drill " << r.name << ": " << DrillOutcomeName(r.outcome) << " (seed " << r.seed << ")\n"
     << "  hypothesis before: " << HeldText(r.hypothesis_before)
     << ", after: " << HeldText(r.hypothesis_after) << "\n";
   if (!r.abort_reason.empty()) o << "  aborted: " << r.abort_reason << "\n";
@@ -160,7 +160,7 @@ std::string RenderDrillSummary(const DrillReport& r) {
 std::string TrendDetail(const DrillReport& r) {
   nlohmann::json j = {{"drill", r.name},
                       {"seed", r.seed},
-                      {"outcome", r.outcome},
+                      {"outcome", DrillOutcomeName(r.outcome)},
                       {"started", r.started_unix_ms},
                       {"mttr_ms", MsOrNull(r.Mttr())}};
   return j.dump();
@@ -183,7 +183,9 @@ std::vector<DrillTrendRow> ReadDrillTrend(const std::string& state_dir, const st
       row.run_id = e.run;
       row.started_unix_ms = j.value("started", int64_t{0});
       row.seed = j.value("seed", uint64_t{0});
-      row.outcome = j.value("outcome", "");
+      auto outcome = ParseDrillOutcome(j.value("outcome", ""));
+      if (!outcome) continue;  // not a run this version can read
+      row.outcome = *outcome;
       if (j.contains("mttr_ms") && j["mttr_ms"].is_number()) {
         row.mttr = Duration(j["mttr_ms"].get<int64_t>());
       }

@@ -11,6 +11,7 @@
 
 #include "base/clock.h"
 #include "ops/drill/drill_measures.h"
+#include "ops/drill/drill_schema.h"
 
 namespace shardctl {
 
@@ -25,7 +26,7 @@ struct DrillTrendRow {
   std::string run_id;
   int64_t started_unix_ms = 0;
   uint64_t seed = 0;
-  std::string outcome;
+  DrillOutcome outcome = DrillOutcome::kNotStarted;
   std::optional<Duration> mttr;  // the longest time to recover over its shards
 };
 
@@ -38,14 +39,14 @@ struct DrillReport {
   std::string journal_path;
   std::string production_reason;  // "" unless --production
   uint64_t seed = 0;
-  std::string recovery_mode;
+  RecoveryMode recovery_mode = RecoveryMode::kRecover;
   int64_t started_unix_ms = 0;
   int64_t finished_unix_ms = 0;
   std::optional<bool> hypothesis_before;  // nullopt: not checked
   std::optional<bool> hypothesis_after;
   std::vector<std::string> hypothesis_notes;  // per shard verdict lines
   std::string abort_reason;                   // "" unless aborted
-  std::string outcome;  // "passed", "hypothesis-failed", "aborted", "not-started"
+  DrillOutcome outcome = DrillOutcome::kNotStarted;
   std::vector<std::string> blast_lines;
   std::vector<std::string> choices;
   std::vector<std::string> rollbacks;  // what the rollbacks did

@@ -1,22 +1,20 @@
 #include "ops/drill/drill_run.h"
 
 #include <algorithm>
+#include <nlohmann/json.hpp>
 
 #include "base/parallel.h"
 #include "base/text.h"
-#include "consensus/gate.h"
 #include "model/node_set.h"
-#include "ops/recover/recover.h"
+#include "ops/recover/shard_recovery.h"
 #include "run/node_ops.h"
+#include "run/shard_gates.h"
+#include "run/wait.h"
 
 namespace shardctl {
 namespace {
 
-std::vector<const Node*> DrillShardNodes(const Shard& s) {
-  std::vector<const Node*> out;
-  for (const Node& n : s.nodes) out.push_back(&n);
-  return out;
-}
+using When = OperationPhase::When;
 
 /// The playbook whose gate judges observe/wait recovery: `within` long, never "stuck" early.
 Playbook ObservePlaybook(const Playbook& pb, Duration within) {
@@ -26,25 +24,90 @@ Playbook ObservePlaybook(const Playbook& pb, Duration within) {
   return copy;
 }
 
+std::vector<int> AllShards(const Inventory& inv) {
+  std::vector<int> ids;
+  for (const Shard& s : inv.shards) ids.push_back(s.id);
+  return ids;
+}
+
 }  // namespace
 
-DrillRun::DrillRun(RunContext& ctx, DrillSetup setup)
-    : ctx_(ctx),
+DrillOperation::DrillOperation(const Inventory& inv, const Playbook& pb, DrillSetup setup)
+    : inv_(inv),
       s_(std::move(setup)),
-      forward_(ctx),
-      observe_pb_(ObservePlaybook(ctx.pb, s_.spec.recovery.within)),
-      drill_ctx_(ctx.inv, ctx.pb, ctx.transport, ctx.clock, ctx.journal, forward_, drill_cancel_),
-      always_ctx_(ctx.inv, ctx.pb, ctx.transport, ctx.clock, ctx.journal, forward_, never_),
-      hypothesis_shards_(s_.spec.hypothesis.Resolve(ctx.inv)),
-      blast_shards_(s_.spec.blast_shards.Resolve(ctx.inv)),
+      observe_pb_(ObservePlaybook(pb, s_.spec.recovery.within)),
+      hypothesis_shards_(s_.spec.hypothesis.Resolve(inv)),
+      blast_shards_(s_.spec.blast_shards.Resolve(inv)),
       sent_(s_.spec.faults.size(), false),
       undone_(s_.spec.faults.size(), false),
-      tracker_(ctx.pb, ctx.inv, blast_shards_, hypothesis_shards_) {}
+      tracker_(pb, inv, blast_shards_, hypothesis_shards_) {
+  report_.name = s_.spec.name;
+  report_.drill_path = s_.spec.path;
+  report_.seed = s_.targets.seed;
+  report_.production_reason = s_.production_reason;
+  report_.recovery_mode = s_.spec.recovery.mode;
+  report_.blast_lines = s_.blast.Lines();
+  for (const ResolvedStep& r : s_.targets.faults) {
+    for (const std::string& c : r.choices) report_.choices.push_back(r.step->where + ": " + c);
+  }
+}
 
-DrillRun::~DrillRun() { StopMonitor(); }
+DrillOperation::~DrillOperation() { StopMonitor(); }
 
-void DrillRun::Note(const std::string& what) {
-  int64_t now = ctx_.clock.UnixMillis();
+std::string DrillOperation::Describe(const std::vector<int>& shards) const {
+  return "drill " + s_.spec.name + ": " + std::to_string(s_.spec.faults.size()) +
+         " fault step(s), recovery " + RecoveryModeName(s_.spec.recovery.mode) + ", seed " +
+         std::to_string(s_.targets.seed) + ", " + std::to_string(shards.size()) + " shard(s)";
+}
+
+std::vector<OperationPhase> DrillOperation::Phases(const std::vector<int>&) {
+  using P = OperationPhase;
+  auto recover = [this](RunContext& ctx, const Shard& shard, size_t) {
+    RecoverShard(ctx, shard, /*rollback=*/false);
+  };
+  auto rollback_recover = [this](RunContext& ctx, const Shard& shard, size_t) {
+    RecoverShard(ctx, shard, /*rollback=*/true);
+  };
+  std::vector<P> phases = {
+      P::ForRun([this](RunContext& ctx) { Begin(ctx); }),         // hypothesis before
+      P::ForRun([this](RunContext& ctx) { Faults(ctx); }),        // the timeline, monitored
+      P::ForRun([this](RunContext& ctx) { StartRecovery(ctx); })  // at recovery.at_s
+  };
+  if (s_.spec.recovery.mode == RecoveryMode::kRecover) {
+    phases.push_back(P::ForEachShard(recover, nullptr));
+  } else {
+    phases.push_back(P::ForRun([this](RunContext& ctx) { Observe(ctx); }));
+  }
+  phases.push_back(P::ForRun([this](RunContext& ctx) { After(ctx); }));  // hypothesis after
+  // What always runs, whatever stopped the drill.
+  phases.push_back(P::ForRun([this](RunContext& ctx) { Rollbacks(ctx); }, When::kAlways));
+  phases.push_back(P::ForEachShard(rollback_recover, nullptr, When::kAlways));
+  phases.push_back(P::ForRun([this](RunContext& ctx) { End(ctx); }, When::kAlways));
+  return phases;
+}
+
+bool DrillOperation::Succeeded() const { return report_.outcome == DrillOutcome::kPassed; }
+
+std::string DrillOperation::Summary() const {
+  return std::string("drill ") + DrillOutcomeName(report_.outcome);
+}
+
+DrillReport DrillOperation::TakeReport(const RunInfo& run) {
+  StopMonitor();
+  std::lock_guard<std::mutex> l(mu_);
+  report_.run_id = run.run_id;
+  report_.network = run.network;
+  report_.playbook = run.playbook;
+  report_.journal_path = run.journal_path;
+  return std::move(report_);
+}
+
+bool DrillOperation::InHypothesis(int shard) const {
+  return std::count(hypothesis_shards_.begin(), hypothesis_shards_.end(), shard) > 0;
+}
+
+void DrillOperation::Note(RunContext& ctx, const std::string& what) {
+  int64_t now = ctx.clock.UnixMillis();
   {
     std::lock_guard<std::mutex> l(mu_);
     report_.timeline.push_back({now, Duration(now - report_.started_unix_ms), what});
@@ -52,111 +115,57 @@ void DrillRun::Note(const std::string& what) {
   if (s_.say) s_.say(what);
 }
 
-void DrillRun::Abort(const std::string& why) {
+void DrillOperation::Abort(RunContext& ctx, const std::string& why) {
   {
     std::lock_guard<std::mutex> l(mu_);
     if (!report_.abort_reason.empty()) return;
     report_.abort_reason = why;
   }
-  drill_cancel_.Cancel();
-  ctx_.journal.Note(-1, "", Step::kDrill, Outcome::kAborted, why);
-  Note("ABORT: " + why + "; rolling back");
+  ctx.Abort("drill aborted: " + why);
+  ctx.journal.Note(-1, "", Step::kDrill, Outcome::kAborted, why);
+  Note(ctx, "ABORT: " + why + "; rolling back");
 }
 
-void DrillRun::Begin() {
-  start_ = ctx_.clock.Now();
-  report_.started_unix_ms = ctx_.clock.UnixMillis();
-  report_.name = s_.spec.name;
-  report_.drill_path = s_.spec.path;
-  report_.run_id = ctx_.journal.run_id();
-  report_.network = ctx_.inv.network;
-  report_.playbook = ctx_.pb.path;
-  report_.journal_path = ctx_.journal.path();
-  report_.seed = s_.targets.seed;
-  report_.production_reason = s_.production_reason;
-  report_.recovery_mode = RecoveryModeName(s_.spec.recovery.mode);
-  report_.blast_lines = s_.blast.Lines();
-  for (const ResolvedStep& r : s_.targets.faults) {
-    for (const std::string& c : r.choices) report_.choices.push_back(r.step->where + ": " + c);
-  }
-  report_.trend = ReadDrillTrend(s_.state_dir, s_.spec.name, report_.run_id);
+// The drill's begin lines, then the hypothesis before anything is touched.
+void DrillOperation::Begin(RunContext& ctx) {
+  start_ = ctx.clock.Now();
+  report_.started_unix_ms = ctx.clock.UnixMillis();
+  nlohmann::json begin = {
+      {"drill", s_.spec.name}, {"file", s_.spec.path}, {"seed", s_.targets.seed}};
+  if (!ctx.journal.Record(-1, "", Step::kDrill, Outcome::kBegin, begin.dump()).ok()) return;
+  if (!s_.production_reason.empty())
+    ctx.journal.Note(-1, "", Step::kDrill, Outcome::kProduction, s_.production_reason);
+  Hypothesis(ctx, "before the faults", ctx.pb, false, &report_.hypothesis_before);
+  started_ = report_.hypothesis_before.value_or(false);
+  if (!started_) Note(ctx, "hypothesis did not hold before the faults: nothing was touched");
 }
 
-DrillReport DrillRun::Run() {
-  Begin();
-  report_.hypothesis_before = Hypothesis(ctx_, "before the faults", ctx_.pb, false);
-  if (!*report_.hypothesis_before) {
-    report_.outcome = "not-started";
-    Note("hypothesis did not hold before the faults: nothing was touched");
-  } else {
-    Body();
-  }
-  report_.shards = tracker_.All();
-  report_.finished_unix_ms = ctx_.clock.UnixMillis();
-  DrillTrendRow self{report_.run_id, report_.started_unix_ms, report_.seed, report_.outcome,
-                     report_.Mttr()};
-  report_.trend.push_back(self);
-  ctx_.journal.Note(-1, "", Step::kDrill, Outcome::kDone, TrendDetail(report_));
-  return report_;
-}
-
-/// Faults, recovery and the hypothesis after, watched by the monitor; then the rollbacks.
-void DrillRun::Body() {
-  monitor_ = std::thread([this] { MonitorLoop(); });
-  RunTimeline();
-  if (!drill_cancel_.cancelled()) Recovery();
-  StopMonitor();
-  if (!drill_cancel_.cancelled()) {
-    report_.hypothesis_after = Hypothesis(drill_ctx_, "after recovery", ctx_.pb, false);
-  }
-  Rollback();
-  report_.outcome = !report_.abort_reason.empty()              ? "aborted"
-                    : report_.hypothesis_after.value_or(false) ? "passed"
-                                                               : "hypothesis-failed";
-}
-
-/// Every hypothesis shard through its own gate, in parallel; journals and notes each verdict.
-bool DrillRun::Hypothesis(RunContext& c, const std::string& when, const Playbook& gate_pb,
-                          bool measure) {
-  std::vector<char> healthy(hypothesis_shards_.size(), 0);
-  std::vector<std::string> reasons(hypothesis_shards_.size());
-  ParallelFor(hypothesis_shards_.size(), 0, [&](size_t i) {
-    int id = hypothesis_shards_[i];
-    NodeOps ops(c, id);
-    std::vector<const Node*> nodes = DrillShardNodes(*c.inv.FindShard(id));
-    GateTracker gate(gate_pb, -1, c.clock.Now());
-    auto verdict = GateTracker::Verdict::kPending;
-    while (verdict == GateTracker::Verdict::kPending) {
-      verdict = gate.Add(c.clock.Now(), ops.ProbeAll(nodes, false));
-      if (verdict == GateTracker::Verdict::kPending &&
-          !c.PauseUnlessStopping(gate_pb.gate.poll_interval)) {
-        break;
-      }
-    }
-    healthy[i] = verdict == GateTracker::Verdict::kHealthy;
-    reasons[i] = std::string(OutcomeName(OutcomeOf(verdict))) + ": " + gate.reason();
-    if (measure && healthy[i]) {
-      std::lock_guard<std::mutex> l(mu_);
-      tracker_.Recovered(id, c.clock.UnixMillis());
-    }
-  });
+/// Every hypothesis shard through its own gate; journals and notes each verdict.
+void DrillOperation::Hypothesis(RunContext& ctx, const std::string& when, const Playbook& gate_pb,
+                                bool measure, std::optional<bool>* held) {
   bool all = true;
-  for (size_t i = 0; i < hypothesis_shards_.size(); ++i) {
-    all = all && healthy[i];
-    std::string line = "hypothesis " + when + ": shard " + std::to_string(hypothesis_shards_[i]) +
-                       " " + reasons[i];
+  for (const ShardGate& g : GateShards(ctx, gate_pb, hypothesis_shards_)) {
+    bool healthy = g.verdict == GateTracker::Verdict::kHealthy;
+    all = all && healthy;
+    std::string reason = std::string(OutcomeName(OutcomeOf(g.verdict))) + ": " + g.reason;
     {
       std::lock_guard<std::mutex> l(mu_);
-      report_.hypothesis_notes.push_back(line);
+      if (measure && healthy) tracker_.Recovered(g.shard, g.decided_unix_ms);
+      report_.hypothesis_notes.push_back("hypothesis " + when + ": shard " +
+                                         std::to_string(g.shard) + " " + reason);
     }
-    ctx_.journal.Note(hypothesis_shards_[i], "", Step::kHypothesis,
-                      healthy[i] ? Outcome::kHeld : Outcome::kFailed, when + ": " + reasons[i]);
+    ctx.journal.Note(g.shard, "", Step::kHypothesis, healthy ? Outcome::kHeld : Outcome::kFailed,
+                     when + ": " + reason);
   }
-  Note("hypothesis " + when + ": " + (all ? "held" : "did NOT hold"));
-  return all;
+  Note(ctx, "hypothesis " + when + ": " + (all ? "held" : "did NOT hold"));
+  if (held) *held = all;
 }
 
-void DrillRun::RunTimeline() {
+// The faults (and timed undos) at their times, watched by the monitor. An abort stops it
+// between steps; a command in flight always finishes.
+void DrillOperation::Faults(RunContext& ctx) {
+  if (!started_) return;
+  Monitor(ctx);
   std::vector<Action> actions;
   for (size_t i = 0; i < s_.spec.faults.size(); ++i) {
     const FaultStep& step = s_.spec.faults[i];
@@ -165,162 +174,173 @@ void DrillRun::RunTimeline() {
   }
   std::stable_sort(actions.begin(), actions.end(),
                    [](const Action& a, const Action& b) { return a.at < b.at; });
-  t0_ = ctx_.clock.Now();
+  t0_ = ctx.clock.Now();
   for (const Action& a : actions) {
-    Duration wait = t0_ + a.at - ctx_.clock.Now();
-    if (wait.count() > 0 && !drill_ctx_.PauseUnlessStopping(wait)) return;
-    if (drill_ctx_.Stopping()) return;
+    Duration wait = t0_ + a.at - ctx.clock.Now();
+    if (wait.count() > 0 && !PauseUnlessStopping(ctx, wait)) return;
+    if (ctx.Stopping()) return;
     const FaultStep& step = s_.spec.faults[a.step];
-    const auto& nodes = s_.targets.faults[a.step].nodes;
     if (!a.undo) sent_[a.step] = true;
-    bool ok = RunAction(step, nodes, a.undo);
+    bool ok = RunAction(ctx, step, s_.targets.faults[a.step].nodes, a.undo);
     if (a.undo) undone_[a.step] = true;
-    if (!ok && !a.undo) return Abort(step.where + ": fault \"" + step.fault + "\" failed");
+    if (!ok && !a.undo) return Abort(ctx, step.where + ": fault \"" + step.fault + "\" failed");
   }
 }
 
-/// The fault (or its undo) on every node at once; each journaled before it is sent. Commands in
-/// flight are never cut short (an abort is looked at between steps).
-bool DrillRun::RunAction(const FaultStep& step, const std::vector<const Node*>& nodes, bool undo) {
-  const FaultDef* fault = FindFault(ctx_.pb.faults, step.fault);
+/// The fault (or its undo) on every node at once (nodes.parallel), each through NodeOps.
+bool DrillOperation::RunAction(RunContext& ctx, const FaultStep& step,
+                               const std::vector<const Node*>& nodes, bool undo) {
+  const FaultDef* fault = FindFault(ctx.pb.faults, step.fault);
   if (fault == nullptr || (undo && fault->undo.empty())) return true;
-  Step kind = undo ? Step::kUndo : Step::kFault;
   if (!undo) {
     std::lock_guard<std::mutex> l(mu_);
-    tracker_.FaultSent(nodes, ctx_.clock.UnixMillis());
+    tracker_.FaultSent(nodes, ctx.clock.UnixMillis());
   }
-  Note(std::string(undo ? "undo " : "fault ") + fault->name + " on " +
-       FoldNodeNames(NodeNames(nodes)));
+  std::string what = std::string(undo ? "undo " : "fault ") + fault->name;
+  Note(ctx, what + " on " + FoldNodeNames(NodeNames(nodes)));
   std::vector<std::string> failures(nodes.size());
-  ParallelFor(nodes.size(), 0, [&](size_t i) {
-    const Node& node = *nodes[i];
-    auto cmd = RenderFault(ctx_.pb, *fault, undo, node, step.params);
-    Status st = cmd.ok() ? ctx_.journal.Record(node.shard, node.name, kind, Outcome::kBegin,
-                                               fault->name + ": " + *cmd)
-                         : cmd.status();
-    if (!st.ok()) {
-      failures[i] = node.name + ": not sent: " + st.message();
-      return;
-    }
-    ExecOptions opt;
-    opt.timeout = ctx_.pb.timeouts.command;
-    ExecResult r = ctx_.transport.Exec(node, *cmd, opt);
-    ctx_.journal.Note(node.shard, node.name, kind, r.ok() ? Outcome::kOk : Outcome::kFailed,
-                      r.ok() ? "" : r.Reason());
-    if (!r.ok()) failures[i] = node.name + ": " + r.Reason();
+  ParallelFor(nodes.size(), ctx.pb.parallel_nodes, [&](size_t i) {
+    NodeOps ops(ctx, nodes[i]->shard);
+    auto command = ops.Fault(*nodes[i], *fault, undo, step.params);
+    Status sent = command.ok() ? ops.Do(*nodes[i], *command) : command.status();
+    if (!sent.ok()) failures[i] = nodes[i]->name + ": " + sent.message();
   });
   bool ok = true;
   for (const std::string& f : failures) {
     if (f.empty()) continue;
     ok = false;
-    Note(std::string(undo ? "undo " : "fault ") + fault->name + " FAILED on " + f);
+    Note(ctx, what + " FAILED on " + f);
   }
   return ok;
 }
 
-void DrillRun::Recovery() {
-  Duration wait = t0_ + s_.spec.recovery.at - ctx_.clock.Now();
-  if (wait.count() > 0 && !drill_ctx_.PauseUnlessStopping(wait)) return;
-  int64_t now = ctx_.clock.UnixMillis();
+// Waits for recovery.at, then marks the recovery's start on every hypothesis shard.
+void DrillOperation::StartRecovery(RunContext& ctx) {
+  if (!started_) return;
+  Duration wait = t0_ + s_.spec.recovery.at - ctx.clock.Now();
+  if (wait.count() > 0 && !PauseUnlessStopping(ctx, wait)) return;
+  const char* mode = RecoveryModeName(s_.spec.recovery.mode);
   {
     std::lock_guard<std::mutex> l(mu_);
-    for (int id : hypothesis_shards_) tracker_.RecoveryStarted(id, now);
+    for (int id : hypothesis_shards_) tracker_.RecoveryStarted(id, ctx.clock.UnixMillis());
   }
-  ctx_.journal.Note(-1, "", Step::kRecovery, Outcome::kBegin, report_.recovery_mode);
-  Note(std::string("recovery: ") + report_.recovery_mode);
-  if (s_.spec.recovery.mode == RecoveryMode::kRecover) {
-    RecoverShards(drill_ctx_, "recovery", hypothesis_shards_);
-    return;
-  }
-  if (s_.spec.recovery.mode == RecoveryMode::kWait) {
-    Note("waiting up to " + FormatDuration(s_.spec.recovery.within) +
-         " for the shards to be fixed by hand");
-  }
-  Hypothesis(drill_ctx_, "during recovery (" + report_.recovery_mode + ")", observe_pb_, true);
+  ctx.journal.Note(-1, "", Step::kRecovery, Outcome::kBegin, mode);
+  Note(ctx, std::string("recovery: ") + mode);
 }
 
-/// ops/recover's Recover on `shards` (empty: every shard); healthy shards are left alone.
-/// Restarts and replaced binaries go into the measures.
-void DrillRun::RecoverShards(RunContext& c, const std::string& why,
-                             const std::vector<int>& shards) {
-  auto rep = Recover(c, RecoverOptions{shards, false});
-  if (!rep.ok()) {
-    Note(why + ": recover could not run: " + rep.status().message());
-    return;
-  }
-  bool recovery = &c == &drill_ctx_;
+/// ShardRecovery on one shard (a healthy one is left alone); restarts and replaced binaries go
+/// into the measures. rollback: the rollbacks' recovery of every shard.
+void DrillOperation::RecoverShard(RunContext& ctx, const Shard& shard, bool rollback) {
+  if (!started_ || (!rollback && !InHypothesis(shard.id))) return;
+  ShardReport sr = ShardRecovery(ctx, shard, /*force=*/false).Run();
+  std::string line = std::string(rollback ? "rollback recover" : "recovery") + ": shard " +
+                     std::to_string(sr.shard) + " " + PhaseName(sr.verdict) + " after " +
+                     std::to_string(sr.restarts) + " whole-shard restart(s)" +
+                     (sr.reason.empty() ? "" : ": " + sr.reason);
   std::lock_guard<std::mutex> l(mu_);
-  for (const ShardReport& sr : rep->shards) {
-    ShardMeasure& m = tracker_.measure(sr.shard);
-    m.restarts += sr.restarts;
-    m.replaced_binaries.insert(m.replaced_binaries.end(), sr.replaced_binaries.begin(),
-                               sr.replaced_binaries.end());
-    if (recovery && sr.healthy()) {
-      int64_t at = sr.verdict == Phase::kHealthy ? sr.started_unix_ms + sr.time_to_recover.count()
-                                                 : sr.finished_unix_ms;
-      tracker_.Recovered(sr.shard, at);
-    }
-    std::string line = why + ": shard " + std::to_string(sr.shard) + " " + PhaseName(sr.verdict) +
-                       " after " + std::to_string(sr.restarts) + " whole-shard restart(s)" +
-                       (sr.reason.empty() ? "" : ": " + sr.reason);
-    int64_t now = ctx_.clock.UnixMillis();
-    report_.timeline.push_back({now, Duration(now - report_.started_unix_ms), line});
-    if (!recovery) report_.rollbacks.push_back(line);
+  ShardMeasure& m = tracker_.measure(sr.shard);
+  m.restarts += sr.restarts;
+  m.replaced_binaries.insert(m.replaced_binaries.end(), sr.replaced_binaries.begin(),
+                             sr.replaced_binaries.end());
+  if (!rollback && sr.healthy()) {
+    int64_t at = sr.verdict == Phase::kHealthy ? sr.started_unix_ms + sr.time_to_recover.count()
+                                               : sr.finished_unix_ms;
+    tracker_.Recovered(sr.shard, at);
   }
+  int64_t now = ctx.clock.UnixMillis();
+  report_.timeline.push_back({now, Duration(now - report_.started_unix_ms), line});
+  if (rollback) report_.rollbacks.push_back(line);
 }
 
-/// Always runs, whatever stopped the drill: every undo not run yet (newest first), the drill's
-/// own rollback actions, then recover on every shard that is still not healthy.
-void DrillRun::Rollback() {
-  ctx_.journal.Note(-1, "", Step::kRollback, Outcome::kBegin);
-  Note("rollbacks: undo every fault not undone yet, then recover what is still broken");
+// observe / wait: the hypothesis watched for recovery.within, touching nothing.
+void DrillOperation::Observe(RunContext& ctx) {
+  if (!started_) return;
+  if (s_.spec.recovery.mode == RecoveryMode::kWait) {
+    Note(ctx, "waiting up to " + FormatDuration(s_.spec.recovery.within) +
+                  " for the shards to be fixed by hand");
+  }
+  std::string when =
+      std::string("during recovery (") + RecoveryModeName(s_.spec.recovery.mode) + ")";
+  Hypothesis(ctx, when, observe_pb_, /*measure=*/true, nullptr);
+}
+
+void DrillOperation::After(RunContext& ctx) {
+  StopMonitor();
+  if (started_) Hypothesis(ctx, "after recovery", ctx.pb, false, &report_.hypothesis_after);
+}
+
+/// Always runs, whatever stopped the drill: every undo not run yet (newest first), then the
+/// drill's own rollback actions. The rollback-recover phase then recovers what is still broken.
+void DrillOperation::Rollbacks(RunContext& ctx) {
+  StopMonitor();
+  if (!started_) return;
+  ctx.journal.Note(-1, "", Step::kRollback, Outcome::kBegin);
+  Note(ctx, "rollbacks: undo every fault not undone yet, then recover what is still broken");
   for (size_t i = s_.spec.faults.size(); i-- > 0;) {
-    const FaultDef* fault = FindFault(ctx_.pb.faults, s_.spec.faults[i].fault);
+    const FaultDef* fault = FindFault(ctx.pb.faults, s_.spec.faults[i].fault);
     if (!sent_[i] || undone_[i] || fault == nullptr || fault->undo.empty()) continue;
-    bool ok = RunAction(s_.spec.faults[i], s_.targets.faults[i].nodes, true);
+    bool ok = RunAction(ctx, s_.spec.faults[i], s_.targets.faults[i].nodes, true);
     undone_[i] = true;
     report_.rollbacks.push_back("undo " + s_.spec.faults[i].fault + " on " +
                                 FoldNodeNames(NodeNames(s_.targets.faults[i].nodes)) +
                                 (ok ? ": ok" : ": FAILED"));
   }
   for (size_t i = 0; i < s_.spec.rollbacks.size(); ++i) {
-    bool ok = RunAction(s_.spec.rollbacks[i], s_.targets.rollbacks[i].nodes, false);
+    bool ok = RunAction(ctx, s_.spec.rollbacks[i], s_.targets.rollbacks[i].nodes, false);
     report_.rollbacks.push_back(s_.spec.rollbacks[i].fault + " on " +
                                 FoldNodeNames(NodeNames(s_.targets.rollbacks[i].nodes)) +
                                 (ok ? ": ok" : ": FAILED"));
   }
-  RecoverShards(always_ctx_, "rollback recover", {});
-  ctx_.journal.Note(-1, "", Step::kRollback, Outcome::kDone);
 }
 
-void DrillRun::MonitorLoop() {
-  const Inventory& inv = ctx_.inv;
-  while (!monitor_stop_.load()) {
-    TimePoint next = ctx_.clock.Now() + ctx_.pb.gate.poll_interval;
-    std::vector<std::vector<NodeStatus>> samples(inv.shards.size());
-    ParallelFor(inv.shards.size(), 0, [&](size_t i) {
-      NodeOps ops(always_ctx_, inv.shards[i].id);
-      samples[i] = ops.ProbeAll(DrillShardNodes(inv.shards[i]), false);
-    });
-    int64_t now = ctx_.clock.UnixMillis();
-    {
-      std::lock_guard<std::mutex> l(mu_);
-      for (size_t i = 0; i < samples.size(); ++i) {
-        tracker_.Sample(inv.shards[i].id, now,
-                        Summarize(samples[i], ctx_.pb.probe, ctx_.pb.gate.max_lag));
+/// The outcome, the measures and the trend, and the drill's closing line (what the trend of
+/// later runs reads back).
+void DrillOperation::End(RunContext& ctx) {
+  if (started_) ctx.journal.Note(-1, "", Step::kRollback, Outcome::kDone);
+  std::lock_guard<std::mutex> l(mu_);
+  report_.outcome = !started_                                  ? DrillOutcome::kNotStarted
+                    : !report_.abort_reason.empty()            ? DrillOutcome::kAborted
+                    : report_.hypothesis_after.value_or(false) ? DrillOutcome::kPassed
+                                                               : DrillOutcome::kHypothesisFailed;
+  report_.shards = tracker_.All();
+  report_.finished_unix_ms = ctx.clock.UnixMillis();
+  report_.run_id = ctx.journal.run_id();
+  report_.trend = ReadDrillTrend(s_.state_dir, s_.spec.name, report_.run_id);
+  report_.trend.push_back(
+      {report_.run_id, report_.started_unix_ms, report_.seed, report_.outcome, report_.Mttr()});
+  ctx.journal.Note(-1, "", Step::kDrill, Outcome::kDone, TrendDetail(report_));
+}
+
+/// Samples every shard each poll interval in a thread of its own, for the measures and the
+/// abort conditions, until StopMonitor.
+void DrillOperation::Monitor(RunContext& run_ctx) {
+  monitor_ctx_ =
+      std::make_unique<RunContext>(run_ctx.inv, run_ctx.pb, run_ctx.transport, run_ctx.clock,
+                                   run_ctx.journal, monitor_events_, monitor_stop_);
+  monitor_ = std::thread([this, &run_ctx] {
+    std::vector<int> shards = AllShards(inv_);
+    RunContext& ctx = *monitor_ctx_;
+    PollUntil(ctx, {.every = ctx.pb.gate.poll_interval, .stop = StopRule::kEndEarly}, [&] {
+      std::vector<std::vector<NodeStatus>> samples = ProbeShards(ctx, shards, false);
+      int64_t now = ctx.clock.UnixMillis();
+      {
+        std::lock_guard<std::mutex> l(mu_);
+        for (size_t i = 0; i < samples.size(); ++i) {
+          tracker_.Sample(shards[i], now, Summarize(samples[i], ctx.pb.probe, ctx.pb.gate.max_lag));
+        }
       }
-    }
-    CheckAbort(now);
-    while (!monitor_stop_.load() && ctx_.clock.Now() < next) ctx_.clock.SleepFor(Duration(20));
-  }
+      CheckAbort(run_ctx, now);
+      return false;
+    });
+  });
 }
 
-void DrillRun::CheckAbort(int64_t now_unix) {
-  if (ctx_.Stopping()) return Abort(ctx_.StopReason());
-  if (ctx_.clock.Now() - start_ > s_.spec.abort.time_limit) {
-    return Abort("time limit of " + FormatDuration(s_.spec.abort.time_limit) + " reached");
+void DrillOperation::CheckAbort(RunContext& ctx, int64_t now_unix) {
+  if (ctx.Stopping()) return Abort(ctx, ctx.StopReason());
+  if (ctx.clock.Now() - start_ > s_.spec.abort.time_limit) {
+    return Abort(ctx, "time limit of " + FormatDuration(s_.spec.abort.time_limit) + " reached");
   }
-  for (const Shard& shard : ctx_.inv.shards) {
+  for (const Shard& shard : inv_.shards) {
     if (s_.spec.blast_shards.Contains(shard.id)) continue;
     int64_t grew;
     {
@@ -328,16 +348,23 @@ void DrillRun::CheckAbort(int64_t now_unix) {
       grew = tracker_.LastGrowthMs(shard.id);
     }
     if (grew >= 0 && now_unix - grew > s_.spec.abort.outside_halt.count()) {
-      return Abort("shard " + std::to_string(shard.id) +
-                   " is outside the blast radius and committed no block for " +
-                   FormatDuration(Duration(now_unix - grew)));
+      return Abort(ctx, "shard " + std::to_string(shard.id) +
+                            " is outside the blast radius and committed no block for " +
+                            FormatDuration(Duration(now_unix - grew)));
     }
   }
 }
 
-void DrillRun::StopMonitor() {
-  monitor_stop_.store(true);
+void DrillOperation::StopMonitor() {
+  monitor_stop_.Cancel();
   if (monitor_.joinable()) monitor_.join();
+}
+
+Result<DrillReport> RunDrill(RunContext& ctx, DrillSetup setup) {
+  DrillOperation op(ctx.inv, ctx.pb, std::move(setup));
+  auto run = RunOperation(ctx, op, DriverOptions{});
+  if (!run.ok()) return run.status();
+  return op.TakeReport(*run);
 }
 
 }  // namespace shardctl

@@ -253,15 +253,9 @@ Status ReadRecovery(const JsonAt& at, RecoverySpec* r) {
   SHARDCTL_RETURN_IF_ERROR(at.OnlyKeys({"mode", "at_s", "within_s"}));
   if (!at.Has("mode")) return at.Error("missing \"mode\" (recover, observe or wait)");
   const auto& mode = at["mode"].value();
-  if (mode == "recover") {
-    r->mode = RecoveryMode::kRecover;
-  } else if (mode == "observe") {
-    r->mode = RecoveryMode::kObserve;
-  } else if (mode == "wait") {
-    r->mode = RecoveryMode::kWait;
-  } else {
-    return at["mode"].Expected("\"recover\", \"observe\" or \"wait\"");
-  }
+  auto parsed = mode.is_string() ? ParseRecoveryMode(mode.get<std::string>()) : std::nullopt;
+  if (!parsed) return at["mode"].Expected("\"recover\", \"observe\" or \"wait\"");
+  r->mode = *parsed;
   if (at.Has("at_s")) {
     auto t = ReadSeconds(at["at_s"], true);
     if (!t.ok()) return t.status();
@@ -359,18 +353,6 @@ bool PowerRule::Satisfied(int64_t taken, int64_t total, const QuorumRule& quorum
       return static_cast<double>(taken) <= share * static_cast<double>(total) + 1e-9;
   }
   return false;
-}
-
-const char* RecoveryModeName(RecoveryMode m) {
-  switch (m) {
-    case RecoveryMode::kRecover:
-      return "recover";
-    case RecoveryMode::kObserve:
-      return "observe";
-    case RecoveryMode::kWait:
-      return "wait";
-  }
-  return "?";
 }
 
 const FaultStep* DrillSpec::FindStep(const std::string& step_name) const {

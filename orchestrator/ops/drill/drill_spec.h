@@ -15,6 +15,7 @@
 #include "model/inventory.h"
 #include "model/playbook.h"
 #include "model/quorum.h"
+#include "ops/drill/drill_schema.h"
 
 namespace shardctl {
 
@@ -75,10 +76,6 @@ struct FaultStep {
   Vars params;                       // overrides of the fault's params
   std::optional<Duration> duration;  // undo this long after `at`; none: undone by rollbacks
 };
-
-enum class RecoveryMode { kRecover, kObserve, kWait };
-/// "recover", "observe", "wait".
-const char* RecoveryModeName(RecoveryMode m);
 
 struct RecoverySpec {
   RecoveryMode mode = RecoveryMode::kRecover;

@@ -11,24 +11,23 @@ class RecoverOperation : public Operation {
   RecoverOperation(bool force, std::map<int, RecoverResume> resume)
       : force_(force), resume_(std::move(resume)) {}
 
-  std::string Command() const override { return "recover"; }
+  OperationKind Kind() const override { return OperationKind::kRecover; }
   std::string Describe(const std::vector<int>& shards) const override {
     return "recover " + std::to_string(shards.size()) + " shard(s)" + (force_ ? ", --force" : "");
   }
   /// A halted shard gains nothing by waiting for another one's recovery.
   int ParallelShards(const Playbook& pb) const override { return pb.recover_parallel_shards; }
-  void Prepare(const std::vector<int>& shards) override { shards_.resize(shards.size()); }
-  void RunShard(RunContext& ctx, const Shard& shard, size_t slot) override {
-    auto resume = resume_.find(shard.id);
-    shards_[slot] =
-        ShardRecovery(ctx, shard, force_,
-                      resume == resume_.end() ? std::nullopt : std::optional(resume->second))
-            .Run();
-  }
-  void SkipShard(RunContext&, const Shard& shard, size_t slot, const std::string& why) override {
-    shards_[slot].shard = shard.id;
-    shards_[slot].verdict = Phase::kCancelled;
-    shards_[slot].reason = "not started: " + why + "; nothing was touched";
+  std::vector<OperationPhase> Phases(const std::vector<int>& shards) override {
+    shards_.resize(shards.size());
+    return {OperationPhase::ForEachShard(
+        [this](RunContext& ctx, const Shard& shard, size_t slot) {
+          shards_[slot] = ShardRecovery(ctx, shard, force_, ResumeOf(shard.id)).Run();
+        },
+        [this](const Shard& shard, size_t slot, const std::string& why) {
+          shards_[slot].shard = shard.id;
+          shards_[slot].verdict = Phase::kCancelled;
+          shards_[slot].reason = "not started: " + why + "; nothing was touched";
+        })};
   }
   bool Succeeded() const override {
     for (const ShardReport& s : shards_) {
@@ -43,6 +42,11 @@ class RecoverOperation : public Operation {
   std::vector<ShardReport> TakeShards() { return std::move(shards_); }
 
  private:
+  std::optional<RecoverResume> ResumeOf(int shard) const {
+    auto it = resume_.find(shard);
+    return it == resume_.end() ? std::nullopt : std::optional(it->second);
+  }
+
   const bool force_;
   const std::map<int, RecoverResume> resume_;
   std::vector<ShardReport> shards_;  // slot i written by the driver's thread for slot i only

@@ -29,6 +29,13 @@ std::map<int, RecoverResume> ReadRecoverResume(const std::vector<JournalEntry>& 
   return shards;
 }
 
+Result<std::map<int, RecoverResume>> LoadRecoverResume(const std::string& state_dir,
+                                                       const std::string& run_id) {
+  auto entries = ReadJournal(JournalPath(state_dir, run_id));
+  if (!entries.ok()) return entries.status();
+  return ReadRecoverResume(*entries);
+}
+
 nlohmann::json RecoverResumeToJson(const std::map<int, RecoverResume>& r) {
   nlohmann::json j = nlohmann::json::object();
   for (const auto& [shard, at] : r) {

@@ -5,6 +5,7 @@
 
 #include <map>
 #include <nlohmann/json_fwd.hpp>
+#include <string>
 #include <vector>
 
 #include "base/status.h"
@@ -19,6 +20,9 @@ struct RecoverResume {
 
 /// The shards of a recover run's journal that began (a phase line) and have no final verdict.
 std::map<int, RecoverResume> ReadRecoverResume(const std::vector<JournalEntry>& entries);
+/// ReadRecoverResume of run_id's journal in state_dir; an error names the file.
+Result<std::map<int, RecoverResume>> LoadRecoverResume(const std::string& state_dir,
+                                                       const std::string& run_id);
 
 /// {"0": {"restarts": 1, "starts_sent": true}, ...}, and back (malformed entries are skipped).
 nlohmann::json RecoverResumeToJson(const std::map<int, RecoverResume>& r);

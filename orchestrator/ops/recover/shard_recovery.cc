@@ -4,11 +4,10 @@
 
 #include "base/parallel.h"
 #include "base/text.h"
+#include "run/node_steps.h"
 
 namespace shardctl {
 namespace {
-
-bool NotSent(const ExecResult& r) { return r.detail.rfind(kNotSentPrefix, 0) == 0; }
 
 std::optional<int64_t> ParseHeight(const std::string& out) {
   size_t b = out.find_first_not_of(" \t\r\n");
@@ -44,7 +43,7 @@ ShardReport ShardRecovery::Escalate() {
     if (attempt_ > 1) {
       Enter(Phase::kBackoff,
             "next whole-shard restart in " + FormatDuration(esc.BackoffBefore(attempt_)));
-      if (!ctx_.PauseUnlessStopping(esc.BackoffBefore(attempt_))) break;
+      if (!PauseUnlessStopping(ctx_, esc.BackoffBefore(attempt_))) break;
     }
     report_.restarts = attempt_;
     Status restarted = Restart();
@@ -137,23 +136,21 @@ Status ShardRecovery::Restart() {
 }
 
 Status ShardRecovery::StopAll() {
+  StopStep stop;
   std::vector<const Node*> nodes = AllNodes();
-  std::vector<ExecResult> results(nodes.size());
-  ParallelFor(nodes.size(), ctx_.pb.parallel_nodes,
-              [&](size_t i) { results[i] = ops_.Act(*nodes[i], CommandId::kStop); });
+  std::vector<Status> results = ApplyAll(stop, nodes);
   for (size_t i = 0; i < nodes.size(); ++i) {
     const std::string& name = nodes[i]->name;
-    if (NotSent(results[i])) return Status::Io(name + ": stop " + results[i].detail);
-    if (IsUnreachable(results[i])) {
-      excluded_.insert(name);
-      auto& unreachable = report_.unreachable;
-      if (std::count(unreachable.begin(), unreachable.end(), name) == 0) {
-        unreachable.push_back(name);
-      }
-      Warn(name, "unreachable, left out of this restart: " + Explain(results[i]));
-    } else if (!results[i].ok()) {
-      Warn(name, "stop failed: " + Explain(results[i]));
+    if (results[i].ok()) continue;
+    if (results[i].message().find(kNotSentPrefix) != std::string::npos) return results[i];
+    if (results[i].code() != Status::Code::kUnreachable) {
+      Warn(name, results[i].message());  // confirm-down decides whether it matters
+      continue;
     }
+    excluded_.insert(name);
+    auto& unreachable = report_.unreachable;
+    if (std::count(unreachable.begin(), unreachable.end(), name) == 0) unreachable.push_back(name);
+    Warn(name, "unreachable, left out of this restart: " + results[i].message());
   }
   int quorum = ctx_.pb.quorum.Required(shard_.TotalPower());
   if (IncludedPower() < quorum) {
@@ -166,47 +163,26 @@ Status ShardRecovery::StopAll() {
   return Status::Ok();
 }
 
-Status ShardRecovery::ConfirmDown() {
-  TimePoint deadline = ctx_.clock.Now() + ctx_.pb.timeouts.stop_confirm;
-  std::vector<const Node*> pending = Included();
-  while (true) {
-    std::vector<std::optional<bool>> running(pending.size());
-    std::vector<std::string> why(pending.size());
-    ParallelFor(pending.size(), ctx_.pb.parallel_nodes,
-                [&](size_t i) { running[i] = ops_.IsRunning(*pending[i], &why[i]); });
-    std::vector<const Node*> still;
-    std::vector<std::string> detail;
-    for (size_t i = 0; i < pending.size(); ++i) {
-      if (running[i] == false) continue;
-      still.push_back(pending[i]);
-      detail.push_back(pending[i]->name +
-                       (running[i] ? " still running" : " unknown (" + why[i] + ")"));
-    }
-    pending = still;
-    if (pending.empty()) break;
-    if (ctx_.clock.Now() >= deadline) {
-      return Status::Failed("not down " + FormatDuration(ctx_.pb.timeouts.stop_confirm) +
-                            " after stop: " + Join(detail));
-    }
-    ctx_.clock.SleepFor(ctx_.pb.timeouts.confirm_poll);
+Status ShardRecovery::OnEveryIncluded(NodeAction& step) {
+  std::vector<std::string> failed;
+  for (const Status& s : ApplyAll(step, Included())) {
+    if (!s.ok()) failed.push_back(s.message());
   }
+  if (failed.empty()) return Status::Ok();
+  return Status::Failed(Join(failed, "; "));
+}
+
+Status ShardRecovery::ConfirmDown() {
+  ConfirmDownStep confirm_down;
+  SHARDCTL_RETURN_IF_ERROR(OnEveryIncluded(confirm_down));
   ctx_.journal.Note(shard_.id, "", Step::kConfirmDown, Outcome::kOk,
                     std::to_string(Included().size()) + " nodes down");
   return Status::Ok();
 }
 
 Status ShardRecovery::VerifyBinaries() {
-  std::vector<const Node*> nodes = Included();
-  std::vector<Status> results(nodes.size());
-  ParallelFor(nodes.size(), ctx_.pb.parallel_nodes, [&](size_t i) {
-    std::string replaced_because;
-    results[i] = ops_.VerifyOrRestore(*nodes[i], &replaced_because).Annotate(nodes[i]->name + ": ");
-    if (results[i].ok() && !replaced_because.empty()) {
-      ReplacedBinary(nodes[i]->name, replaced_because);
-    }
-  });
-  for (const Status& s : results) SHARDCTL_RETURN_IF_ERROR(s);
-  return Status::Ok();
+  VerifyStep verify;
+  return OnEveryIncluded(verify);
 }
 
 int64_t ShardRecovery::SyncCheck() {
@@ -240,25 +216,11 @@ int64_t ShardRecovery::SyncCheck() {
 
 void ShardRecovery::StartAll() {
   std::vector<const Node*> nodes = Included();
-  std::vector<std::string> commands(nodes.size());
-  std::vector<bool> announced(nodes.size(), false);
-  for (size_t i = 0; i < nodes.size(); ++i) {
-    auto c = RenderNodeCommand(ctx_.pb, CommandId::kStart, *nodes[i]);
-    Status s = c.ok() ? ops_.Announce(*nodes[i], CommandId::kStart, *c) : c.status();
-    if (c.ok()) commands[i] = *c;
-    announced[i] = s.ok();
-    if (!s.ok()) Warn(nodes[i]->name, "start not sent: " + s.message());
-  }
   TimePoint first = ctx_.clock.Now();
-  std::vector<ExecResult> results(nodes.size());
-  ParallelFor(nodes.size(), ctx_.pb.parallel_nodes, [&](size_t i) {
-    if (announced[i]) results[i] = ops_.Send(*nodes[i], CommandId::kStart, commands[i]);
-  });
+  std::vector<ExecResult> results = ops_.ActTogether(nodes, CommandId::kStart);
   Duration window = ctx_.clock.Now() - first;
   for (size_t i = 0; i < nodes.size(); ++i) {
-    if (announced[i] && !results[i].ok()) {
-      Warn(nodes[i]->name, "start failed: " + Explain(results[i]));
-    }
+    if (!results[i].ok()) Warn(nodes[i]->name, "start failed: " + Explain(results[i]));
   }
   if (window > ctx_.pb.timeouts.start_window) {
     Warn("", "starts took " + FormatDuration(window) + ", longer than the start window of " +
@@ -269,7 +231,7 @@ void ShardRecovery::StartAll() {
 GateTracker::Verdict ShardRecovery::Gate(int64_t baseline) {
   Enter(Phase::kGate);
   GateTracker tracker(ctx_.pb, baseline, ctx_.clock.Now());
-  GateTracker::Verdict v = Poll(tracker, /*may_stop=*/false);
+  GateTracker::Verdict v = Poll(tracker, StopRule::kFinish);
   ctx_.journal.Note(shard_.id, "", Step::kGate, OutcomeOf(v), gate_reason_);
   if (v == GateTracker::Verdict::kStuck || v == GateTracker::Verdict::kHalted) {
     Warn("", gate_reason_);
@@ -283,26 +245,22 @@ GateTracker::Verdict ShardRecovery::Watch(const std::vector<NodeStatus>& first) 
     gate_reason_ = tracker.reason();
     return GateTracker::Verdict::kHealthy;
   }
-  if (!ctx_.PauseUnlessStopping(ctx_.pb.gate.poll_interval)) return GateTracker::Verdict::kPending;
-  GateTracker::Verdict v = Poll(tracker, /*may_stop=*/true);
+  if (!PauseUnlessStopping(ctx_, ctx_.pb.gate.poll_interval)) return GateTracker::Verdict::kPending;
+  GateTracker::Verdict v = Poll(tracker, StopRule::kEndEarly);
   ctx_.journal.Note(shard_.id, "", Step::kAssess, OutcomeOf(v), gate_reason_);
   return v;
 }
 
-GateTracker::Verdict ShardRecovery::Poll(GateTracker& tracker, bool may_stop) {
-  while (true) {
-    std::vector<NodeStatus> sample = ops_.ProbeAll(AllNodes(), /*ask_running=*/false);
-    GateTracker::Verdict v = tracker.Add(ctx_.clock.Now(), sample);
+GateTracker::Verdict ShardRecovery::Poll(GateTracker& tracker, StopRule rule) {
+  auto v = GateTracker::Verdict::kPending;
+  WaitEnd end = PollUntil(ctx_, {.every = ctx_.pb.gate.poll_interval, .stop = rule}, [&] {
+    v = tracker.Add(ctx_.clock.Now(), ops_.ProbeAll(AllNodes(), /*ask_running=*/false));
     Progress(tracker.last());
     gate_reason_ = tracker.reason();
-    if (v != GateTracker::Verdict::kPending) return v;
-    if (!may_stop) {
-      ctx_.clock.SleepFor(ctx_.pb.gate.poll_interval);
-    } else if (!ctx_.PauseUnlessStopping(ctx_.pb.gate.poll_interval)) {
-      gate_reason_ = "stopped while watching the gate";
-      return v;
-    }
-  }
+    return v != GateTracker::Verdict::kPending;
+  });
+  if (end == WaitEnd::kStopped) gate_reason_ = "stopped while watching the gate";
+  return v;
 }
 
 std::vector<const Node*> ShardRecovery::Included() const {

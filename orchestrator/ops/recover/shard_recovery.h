@@ -12,6 +12,7 @@
 #include "ops/recover/recover_report.h"
 #include "ops/recover/recover_resume.h"
 #include "run/shard_task.h"
+#include "run/wait.h"
 
 namespace shardctl {
 
@@ -39,9 +40,13 @@ class ShardRecovery : public ShardTask {
   /// One whole-shard restart up to and including the starts. An error says why the attempt
   /// could not reach the gate.
   Status Restart();
+  /// The playbook's stop on every node; unreachable ones are left out of this attempt, which
+  /// fails when the rest no longer hold a quorum of voting power.
   Status StopAll();
   Status ConfirmDown();
   Status VerifyBinaries();
+  /// Step on every included node; the failures joined into one error.
+  Status OnEveryIncluded(NodeAction& step);
   /// The shard's best stored height (-1 unknown); flags nodes far behind.
   int64_t SyncCheck();
   void StartAll();
@@ -49,9 +54,9 @@ class ShardRecovery : public ShardTask {
   GateTracker::Verdict Gate(int64_t baseline);
   /// Watches an apparently working shard for one gate window, starting from sample first.
   GateTracker::Verdict Watch(const std::vector<NodeStatus>& first);
-  /// Feeds tracker with samples every poll interval until it decides (or, when may_stop, the
+  /// Feeds tracker with samples every poll interval until it decides (or, with kEndEarly, the
   /// run is stopping).
-  GateTracker::Verdict Poll(GateTracker& tracker, bool may_stop);
+  GateTracker::Verdict Poll(GateTracker& tracker, StopRule rule);
 
   std::vector<const Node*> Included() const;
   int IncludedPower() const;

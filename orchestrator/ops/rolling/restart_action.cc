@@ -1,19 +1,20 @@
 #include "ops/rolling/restart_action.h"
 
+#include "run/node_steps.h"
+
 namespace shardctl {
 
 Status RestartAction::Apply(NodeOps& ops, const Node& node, ResumeAction how, NodeNotes& notes) {
+  StopStep stop;
+  ConfirmDownStep confirm_down;
+  VerifyStep verify;
+  StartStep start;
   if (how == ResumeAction::kRestart) {
-    ExecResult stop = ops.Act(node, CommandId::kStop);
-    if (!stop.ok()) return Status::Failed("stop failed: " + Explain(stop));
-    SHARDCTL_RETURN_IF_ERROR(ops.WaitUntilDown(node));
+    SHARDCTL_RETURN_IF_ERROR(stop.Apply(ops, node, how, notes));
+    SHARDCTL_RETURN_IF_ERROR(confirm_down.Apply(ops, node, how, notes));
   }
-  std::string replaced_because;
-  SHARDCTL_RETURN_IF_ERROR(ops.VerifyOrRestore(node, &replaced_because));
-  if (!replaced_because.empty()) notes.ReplacedBinary(node.name, replaced_because);
-  ExecResult start = ops.Act(node, CommandId::kStart);
-  if (!start.ok()) return Status::Failed("start failed: " + Explain(start));
-  return Status::Ok();
+  SHARDCTL_RETURN_IF_ERROR(verify.Apply(ops, node, how, notes));
+  return start.Apply(ops, node, how, notes);
 }
 
 }  // namespace shardctl

@@ -7,7 +7,7 @@ namespace shardctl {
 
 Result<WaveReport> RollingRestart(RunContext& ctx, const WaveOptions& options) {
   RestartAction restart;
-  return RunWaves(ctx, "rolling-restart", restart, options);
+  return RunWaves(ctx, OperationKind::kRollingRestart, restart, options);
 }
 
 }  // namespace shardctl

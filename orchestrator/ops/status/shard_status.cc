@@ -3,11 +3,11 @@
 #include <algorithm>
 #include <cstdio>
 
-#include "base/parallel.h"
 #include "base/text.h"
 #include "consensus/gate.h"
 #include "run/context.h"
 #include "run/node_ops.h"
+#include "run/wait.h"
 
 namespace shardctl {
 namespace {
@@ -34,46 +34,24 @@ ShardStatus Boil(const Shard& shard, const Playbook& pb, const std::vector<NodeS
   s.total_power = b.total_power;
   s.quorum_power = pb.quorum.Required(b.total_power);
   s.view_ids = b.view_ids;
-  s.verdict = StatusVerdict(s.blocks_in_interval, s.normal_power, s.quorum_power, s.nodes_up,
-                            b.ViewTrouble());
+  s.verdict =
+      JudgeShard(s.blocks_in_interval, s.normal_power, s.quorum_power, s.nodes_up, b.ViewTrouble());
   s.nodes = after;
   return s;
 }
 
 }  // namespace
 
-std::string StatusVerdict(int64_t blocks, int normal_power, int quorum, int nodes_up,
-                          bool view_trouble) {
-  if (nodes_up == 0) return "down";
-  if (blocks > 0) return normal_power >= quorum ? "healthy" : "degraded";
-  return view_trouble ? "halted-view-change" : "halted";
-}
-
 std::vector<ShardStatus> CollectStatus(const Inventory& inv, const Playbook& pb,
                                        Transport& transport, Clock& clock,
                                        const CancelToken& cancel, const std::vector<int>& shards,
                                        Duration interval) {
-  ReadOnlyContext ro(inv, pb, transport, clock);
-  std::vector<std::vector<const Node*>> nodes;
-  for (int id : shards) {
-    nodes.emplace_back();
-    for (const Node& n : inv.FindShard(id)->nodes) nodes.back().push_back(&n);
-  }
-  auto sample = [&](bool ask_running) {
-    std::vector<std::vector<NodeStatus>> out(shards.size());
-    ParallelFor(shards.size(), 0, [&](size_t i) {
-      out[i] = NodeOps(ro.get(), shards[i]).ProbeAll(nodes[i], ask_running);
-    });
-    return out;
-  };
-  auto before = sample(false);
+  ReadOnlyContext ro(inv, pb, transport, clock, &cancel);
+  auto before = ProbeShards(ro.get(), shards, false);
   TimePoint t0 = clock.Now();
   // Ctrl-C ends the wait early; the second sample still comes, so status always answers.
-  constexpr Duration kSlice{100};
-  for (TimePoint until = t0 + interval; clock.Now() < until && !cancel.cancelled();) {
-    clock.SleepFor(std::min(kSlice, until - clock.Now()));
-  }
-  auto after = sample(true);
+  PauseUnlessStopping(ro.get(), interval);
+  auto after = ProbeShards(ro.get(), shards, true);
   std::vector<ShardStatus> result;
   for (size_t i = 0; i < shards.size(); ++i) {
     result.push_back(Boil(*inv.FindShard(shards[i]), pb, before[i], after[i], clock.Now() - t0));
@@ -92,7 +70,7 @@ std::string RenderStatusText(const std::vector<ShardStatus>& st, bool verbose) {
     std::snprintf(buf, sizeof buf, "%5d  %7s  %16s  %2d/%-3d  %7d  %12s  %-10s  %s\n", s.shard,
                   s.height < 0 ? "?" : std::to_string(s.height).c_str(), blocks.c_str(), s.nodes_up,
                   s.nodes_total, s.nodes_in_sync, power.c_str(), Views(s.view_ids).c_str(),
-                  s.verdict.c_str());
+                  ShardVerdictName(s.verdict));
     out += buf;
     if (!verbose) continue;
     for (const NodeStatus& n : s.nodes) {
@@ -138,7 +116,7 @@ nlohmann::json StatusToJson(const std::vector<ShardStatus>& st) {
                       {"total_power", s.total_power},
                       {"quorum_power", s.quorum_power},
                       {"view_ids", s.view_ids},
-                      {"verdict", s.verdict},
+                      {"verdict", ShardVerdictName(s.verdict)},
                       {"nodes", nodes}});
   }
   return {{"shards", shards}};

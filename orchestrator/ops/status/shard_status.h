@@ -10,6 +10,7 @@
 #include "base/cancel.h"
 #include "base/clock.h"
 #include "consensus/node_status.h"
+#include "consensus/shard_verdict.h"
 #include "model/inventory.h"
 #include "model/playbook.h"
 #include "transport/transport.h"
@@ -28,7 +29,7 @@ struct ShardStatus {
   int total_power = 0;
   int quorum_power = 0;
   std::set<int64_t> view_ids;
-  std::string verdict;            // healthy | degraded | halted | halted-view-change | down
+  ShardVerdict verdict = ShardVerdict::kDown;
   std::vector<NodeStatus> nodes;  // from the second sample
 };
 
@@ -38,10 +39,6 @@ std::vector<ShardStatus> CollectStatus(const Inventory& inv, const Playbook& pb,
                                        Transport& transport, Clock& clock,
                                        const CancelToken& cancel, const std::vector<int>& shards,
                                        Duration interval);
-
-/// The verdict for one shard from its two samples' summaries.
-std::string StatusVerdict(int64_t blocks, int normal_power, int quorum, int nodes_up,
-                          bool view_trouble);
 
 /// A table: one line per shard, then per node lines when verbose.
 std::string RenderStatusText(const std::vector<ShardStatus>& st, bool verbose);

@@ -12,12 +12,8 @@ namespace shardctl::upgrade {
 
 class RollbackAction : public NodeAction {
  public:
-  explicit RollbackAction(const Playbook& pb) : pb_(pb) {}
   const char* Verb() const override { return "rolled back"; }
   Status Apply(NodeOps& ops, const Node& node, ResumeAction how, NodeNotes& notes) override;
-
- private:
-  const Playbook& pb_;
 };
 
 /// options.targets: the nodes the upgrade run upgraded.

@@ -1,54 +1,83 @@
 #include "ops/upgrade/stage.h"
 
 #include <algorithm>
-#include <map>
 
+#include "base/parallel.h"
+#include "base/text.h"
 #include "run/node_ops.h"
-#include "transport/fanout.h"
 
 namespace shardctl::upgrade {
+namespace {
 
-Duration StageTimeout(const Playbook& pb, size_t bytes, size_t at_once) {
-  size_t mib = (bytes >> 20) * std::max<size_t>(at_once, 1);
-  return pb.timeouts.command + Duration(static_cast<int64_t>(mib) * 1000);
+// One node: the release found staged (verify_staged), or sent with `stage`.
+StageOutcome StageOne(RunContext& ctx, const Node& node, const Artifact& artifact,
+                      const UpgradeRunVars& run, size_t at_once) {
+  StageOutcome out{&node, Status::Ok(), false};
+  if (ctx.Stopping()) {
+    out.status = Status::Cancelled(node.name + ": not staged: " + ctx.StopReason());
+    return out;
+  }
+  NodeOps ops(ctx, node.shard);
+  if (!ctx.pb.commands.verify_staged.empty()) {
+    auto check = ops.Command(node, CommandId::kVerifyStaged, &run);
+    if (check.ok() && ops.Read(node, *check).ok()) {
+      ctx.journal.Note(node.shard, node.name, CommandId::kStage, Outcome::kStaged,
+                       "verify_staged passed: sha256 " + run.artifact_sha256 + " not sent again");
+      out.found_staged = true;
+      return out;
+    }
+  }
+  auto stage = ops.Command(node, CommandId::kStage, &run);
+  if (!stage.ok()) {
+    out.status = stage.status();
+    return out;
+  }
+  stage->input = &artifact.bytes;
+  stage->inputs_at_once = at_once;
+  out.status = ops.Do(node, *stage).Annotate(node.name + ": ");
+  return out;
 }
 
-std::vector<StageOutcome> StageOnNodes(Transport& transport, const Playbook& pb,
-                                       const std::vector<const Node*>& nodes,
-                                       const Artifact& artifact, const UpgradeRunVars& run,
-                                       int parallelism, const CancelToken* cancel,
-                                       const BeforeStageFn& before) {
+}  // namespace
+
+std::vector<StageOutcome> StageRelease(RunContext& ctx, const std::vector<const Node*>& nodes,
+                                       const Artifact& artifact, const UpgradeRunVars& run) {
+  int parallel = ctx.pb.parallel_nodes;
+  size_t at_once = parallel >= 1 ? std::min(nodes.size(), size_t(parallel)) : nodes.size();
   std::vector<StageOutcome> out(nodes.size());
-  // Render and announce first: a node that fails either is never sent anything.
-  std::vector<const Node*> send;
-  std::vector<size_t> send_index;
-  std::map<const Node*, std::string> commands;
-  for (size_t i = 0; i < nodes.size(); ++i) {
-    out[i].node = nodes[i];
-    auto cmd = RenderUpgradeCommand(pb, CommandId::kStage, *nodes[i], run);
-    Status s = cmd.ok() ? Status::Ok() : cmd.status();
-    if (s.ok() && before) s = before(*nodes[i], *cmd);
-    if (!s.ok()) {
-      out[i].status = s;
-      continue;
-    }
-    commands[nodes[i]] = *cmd;
-    send.push_back(nodes[i]);
-    send_index.push_back(i);
-  }
-  ExecOptions options;
-  size_t at_once = parallelism >= 1 ? std::min(send.size(), size_t(parallelism)) : send.size();
-  options.timeout = StageTimeout(pb, artifact.bytes.size(), at_once);
-  options.cancel = cancel;
-  options.stdin_data = &artifact.bytes;
-  std::vector<ExecResult> results = RunOnNodes(
-      transport, send, [&](const Node& n) { return commands.at(&n); }, options, parallelism);
-  for (size_t k = 0; k < send.size(); ++k) {
-    if (results[k].ok()) continue;
-    out[send_index[k]].status =
-        Status::Failed(send[k]->name + ": stage failed (" + Explain(results[k]) + ")");
-  }
+  ParallelFor(nodes.size(), parallel,
+              [&](size_t i) { out[i] = StageOne(ctx, *nodes[i], artifact, run, at_once); });
   return out;
+}
+
+Result<StagingResult> StageStep(RunContext& ctx, const std::vector<const Node*>& nodes,
+                                const Artifact& artifact, const UpgradeRunVars& run,
+                                bool leave_out_failed) {
+  ctx.journal.Note(-1, "", Step::kStaging, Outcome::kBegin,
+                   std::to_string(nodes.size()) + " node(s), sha256 " + artifact.sha256);
+  StagingResult r;
+  r.outcomes = StageRelease(ctx, nodes, artifact, run);
+  size_t found = 0;
+  std::vector<std::string> lines;
+  for (const StageOutcome& o : r.outcomes) {
+    found += o.found_staged ? 1 : 0;
+    if (o.status.ok()) continue;
+    r.failed[o.node->name] = "not staged: " + o.status.message();
+    lines.push_back(r.failed[o.node->name]);
+  }
+  Outcome outcome = Outcome::kOk;
+  if (r.failed.empty()) {
+    r.summary = std::to_string(nodes.size()) + " staged (" + std::to_string(found) +
+                " found staged already, not sent again)";
+  } else {
+    r.summary = "staging failed on " + std::to_string(r.failed.size()) + " of " +
+                std::to_string(nodes.size()) + " node(s): " + Join(lines, "; ");
+    outcome = leave_out_failed ? Outcome::kPartial : Outcome::kFailed;
+  }
+  SHARDCTL_RETURN_IF_ERROR(
+      ctx.journal.Record(-1, "", Step::kStaging, outcome,
+                         r.summary + (outcome == Outcome::kPartial ? "; left out" : "")));
+  return r;
 }
 
 }  // namespace shardctl::upgrade

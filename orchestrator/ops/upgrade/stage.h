@@ -1,40 +1,42 @@
-// Staging: the release goes to every selected node, in parallel, over the SSH session already
-// open, through the playbook's `stage` command (artifact on stdin). No process is touched.
+// Staging: the release goes to every target, in parallel, over the SSH session already open,
+// through NodeOps (each `stage` journaled before it is sent, the release on stdin). No process
+// is touched. Where the playbook has `verify_staged` and it says the release is there already
+// (staged ahead with `upgrade --stage-only`), it is not sent again.
 #pragma once
 
-#include <functional>
+#include <map>
 #include <string>
 #include <vector>
 
-#include "base/cancel.h"
-#include "model/playbook.h"
 #include "ops/upgrade/artifact.h"
-#include "transport/transport.h"
+#include "run/context.h"
 
 namespace shardctl::upgrade {
 
 struct StageOutcome {
   const Node* node = nullptr;
-  Status status;  // ok: staged and verified on the node
+  Status status;              // ok: staged and verified on the node
+  bool found_staged = false;  // verify_staged passed: nothing was sent
 };
 
-/// Called for a node just before its stage command is sent, with the rendered command; a
-/// non-ok answer (e.g. the journal could not be written) means the command is not sent and the
-/// node's outcome is that status. May be called from several threads at once.
-using BeforeStageFn = std::function<Status(const Node& node, const std::string& command)>;
+/// Stages artifact on every node, playbook nodes.parallel at once. Outcomes in input order; a
+/// failure names the node and says why. A node whose turn comes while the run is stopping is
+/// not staged (its outcome says so).
+std::vector<StageOutcome> StageRelease(RunContext& ctx, const std::vector<const Node*>& nodes,
+                                       const Artifact& artifact, const UpgradeRunVars& run);
 
-/// How long staging `bytes` may take on one node while `at_once` nodes are sent it together: the
-/// playbook's command timeout plus one second per MiB crossing the operator's link meanwhile (the
-/// transfers share it; a slow link must not fail a large release).
-Duration StageTimeout(const Playbook& pb, size_t bytes, size_t at_once);
+/// What a run's staging step did.
+struct StagingResult {
+  std::vector<StageOutcome> outcomes;         // per node, in input order
+  std::map<std::string, std::string> failed;  // node -> why it is not staged
+  std::string summary;                        // one line: how many staged, or what failed
+};
 
-/// Runs `stage` with the artifact on stdin on every node, at most parallelism at once (< 1:
-/// DefaultParallelism()). Outcomes in input order; a failure names the node and says why (exit
-/// code and first stderr line, or the transport's reason). cancel stops new nodes starting.
-std::vector<StageOutcome> StageOnNodes(Transport& transport, const Playbook& pb,
-                                       const std::vector<const Node*>& nodes,
-                                       const Artifact& artifact, const UpgradeRunVars& run,
-                                       int parallelism, const CancelToken* cancel,
-                                       const BeforeStageFn& before = {});
+/// The staging step of a run, journaled as a whole (Step::kStaging: begin, then ok, or
+/// partial when the failed nodes are left out of what follows, else failed): StageRelease and
+/// its summary. An error only when its closing line could not be journaled.
+Result<StagingResult> StageStep(RunContext& ctx, const std::vector<const Node*>& nodes,
+                                const Artifact& artifact, const UpgradeRunVars& run,
+                                bool leave_out_failed);
 
 }  // namespace shardctl::upgrade

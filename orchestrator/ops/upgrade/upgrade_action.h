@@ -14,12 +14,10 @@
 
 namespace shardctl::upgrade {
 
-/// Renders an upgrade command (swap, rollback) for node with run's values, journals it and runs
-/// it; an error says which command failed and why.
-Status SendUpgradeCommand(const Playbook& pb, NodeOps& ops, const Node& node, CommandId id,
-                          const UpgradeRunVars& run);
-/// Stops node and waits until it reports down (a node already stopped passes).
-Status StopAndConfirmDown(NodeOps& ops, const Node& node);
+/// Puts a binary in place on node: stop and confirm down (when stop_first), the upgrade command
+/// id (swap or rollback) with run's values, start. Each journaled before it is sent (NodeOps).
+Status SwapIn(NodeOps& ops, const Node& node, CommandId id, const UpgradeRunVars& run,
+              bool stop_first);
 
 struct UpgradeActionOptions {
   UpgradeRunVars run;          // sha256, --version, run id: what the upgrade commands see

@@ -1,7 +1,7 @@
 // The two edges the watcher acts and coordinates through, as interfaces: the recovery runs it
 // starts, and the other watchers of the network (the etcd election and the record of a run in
-// flight). The real sides take the lock and the lease machinery (cli/watch_launcher.h); the
-// unit tests use fakes.
+// flight). The real sides open a run session (session_launcher.h) and ask etcd (etcd_peers.h);
+// the unit tests use fakes.
 #pragma once
 
 #include <functional>
@@ -46,7 +46,7 @@ class RecoveryLauncher {
 
   virtual ~RecoveryLauncher() = default;
   /// Takes the lock for the shards, calls before, and starts the run on its own thread;
-  /// returns its id. kFailed when another run holds the network (the message names it);
+  /// returns its id. kLocked when another run holds the network (the message names it);
   /// other errors when the lock or the journal could not be had. Nothing is touched unless it
   /// returns ok.
   virtual Result<std::string> Start(const Request& r, BeforeFn before, ProgressFn progress) = 0;

@@ -6,6 +6,7 @@
 #include "base/text.h"
 #include "run/driver.h"
 #include "run/node_ops.h"
+#include "run/wait.h"
 
 namespace shardctl {
 
@@ -53,13 +54,42 @@ Watcher::Watcher(const Inventory& inv, const Playbook& pb, const WatchPolicy& po
 Watcher::~Watcher() = default;
 
 Status Watcher::Run() {
-  Start();
-  while (!stop_.cancelled() && !parts_.journal->failed()) {
-    TimePoint began = clock_.Now();
-    Round();
-    Duration left = policy_.interval - (clock_.Now() - began);
-    if (!ctx_.PauseUnlessStopping(std::max(left, Duration(0)))) break;
+  auto run = RunOperation(ctx_, *this, DriverOptions{.shards = setup_.shards});
+  if (!run.ok()) return run.status();
+  if (parts_.journal->failed()) {
+    return Status::Io("the watch journal could not be written: " + parts_.journal->failure());
   }
+  return Status::Ok();
+}
+
+std::string Watcher::Describe(const std::vector<int>& shards) const {
+  return "watch " + std::to_string(shards.size()) + " shard(s)" +
+         (setup_.act ? ", --act" : ", dry run");
+}
+
+std::vector<OperationPhase> Watcher::Phases(const std::vector<int>&) {
+  return {OperationPhase::ForRun([this](RunContext& ctx) { Loop(ctx); }),
+          OperationPhase::ForRun([this](RunContext&) { Finish(); }, OperationPhase::When::kAlways)};
+}
+
+bool Watcher::Succeeded() const { return !parts_.journal->failed(); }
+
+std::string Watcher::Summary() const {
+  return Succeeded() ? "stopped by a signal" : "the watch journal failed";
+}
+
+void Watcher::Loop(RunContext& ctx) {
+  Start();
+  // A round every interval from the start of the last one, until the signal (or the journal
+  // fails: nothing unjournaled is done).
+  WaitSpec every{.every = policy_.interval, .stop = StopRule::kEndEarly, .pace = Pace::kFixedRate};
+  PollUntil(ctx, every, [this] {
+    if (!parts_.journal->failed()) Round();
+    return parts_.journal->failed();
+  });
+}
+
+void Watcher::Finish() {
   if (parts_.launcher != nullptr) {
     parts_.launcher->Wait();  // the run stops between steps too; its nodes are never left down
     CheckRun();
@@ -69,8 +99,6 @@ Status Watcher::Run() {
                         ? "the watch journal could not be written: " + parts_.journal->failure()
                         : "stopped by a signal";
   Record({.event = WatchEvent::kStop, .detail = why});
-  if (parts_.journal->failed()) return Status::Io(why);
-  return Status::Ok();
 }
 
 void Watcher::Start() {

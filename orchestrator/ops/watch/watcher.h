@@ -1,7 +1,9 @@
-// `shardctl watch`, the fifth operation: every interval a probe round of every watched node,
-// each shard's state (ShardWatch), confirmation of the verdicts that lead to action, the
-// guardrails, and recovery through RecoveryLauncher (recover on the run driver, under the
-// lock). Everything is journaled (WatchJournal), paged (AlertBook), measured (WatchMetrics) and
+// `shardctl watch`, an operation on the run driver: its phases are the watch loop (a round
+// every interval through the one wait loop, until the signal) and, whatever stopped it, the
+// finish (the recovery in flight ends, the stop is journaled). Every interval a probe round of
+// every watched node, each shard's state (ShardWatch), confirmation of the verdicts that lead to
+// action, the guardrails, and recovery through RecoveryLauncher (recover on the run driver, under
+// the lock). Everything is journaled (WatchJournal), paged (AlertBook), measured (WatchMetrics) and
 // shown (PageState). docs/watch.md has the whole story.
 #pragma once
 
@@ -26,6 +28,7 @@
 #include "ops/watch/shard_watch.h"
 #include "ops/watch/watch_journal.h"
 #include "run/context.h"
+#include "run/driver.h"
 
 namespace shardctl {
 
@@ -51,16 +54,25 @@ Status CheckWatchable(const Inventory& inv, const Playbook& pb, const std::vecto
 
 /// Runs on one thread (Run, or Round from a test); PageState and Approve may be called from
 /// any thread.
-class Watcher {
+class Watcher : public Operation {
  public:
   /// Everything passed must outlive the watcher. policy may differ from pb.watch (--policy).
   Watcher(const Inventory& inv, const Playbook& pb, const WatchPolicy& policy, WatchSetup setup,
           Transport& transport, Clock& clock, const CancelToken& stop, WatchParts parts);
-  ~Watcher();
+  ~Watcher() override;
 
-  /// Journals the start, then rounds every interval until stop; then waits for a recovery run
-  /// in flight to end (it stops between steps too) and journals the end.
+  /// Runs this operation on the driver: journals the start, then rounds every interval until
+  /// stop; then waits for a recovery run in flight to end (it stops between steps too) and
+  /// journals the end. An error when the watch journal failed.
   Status Run();
+
+  // Operation. Its context journals nothing: the watch journal is watch's audit trail, and
+  // each recovery is a run of its own (RecoveryLauncher).
+  OperationKind Kind() const override { return OperationKind::kWatch; }
+  std::string Describe(const std::vector<int>& shards) const override;
+  std::vector<OperationPhase> Phases(const std::vector<int>& shards) override;
+  bool Succeeded() const override;
+  std::string Summary() const override;
   /// One round: control lines, role, a finished run, probes, states, decisions, alerts, page.
   void Round();
 
@@ -72,7 +84,9 @@ class Watcher {
   ShardState state(int shard) const;
 
  private:
-  // watcher.cc: the round and what it observes.
+  // watcher.cc: the phases, the round and what it observes.
+  void Loop(RunContext& ctx);
+  void Finish();
   void Start();
   std::vector<std::vector<NodeStatus>> Probe(const std::vector<int>& shards);
   void Observe(int shard, const std::vector<NodeStatus>& nodes);

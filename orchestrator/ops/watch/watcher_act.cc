@@ -108,7 +108,7 @@ void Watcher::StartRun(const RecoveryLauncher::Request& r, bool counts) {
   };
   auto started = parts_.launcher->Start(r, before, progress);
   if (!started.ok()) {
-    bool held = started.status().code() == Status::Code::kFailed;
+    bool held = started.status().code() == Status::Code::kLocked;
     for (int id : r.shards) {
       Held({id, false, held ? Guardrail::kLockHeld : Guardrail::kLockError,
             started.status().message()});

@@ -98,17 +98,17 @@ void Watcher::FindUnfinishedRun() {
     if (e.result && e.run_id == open) open.clear();
   }
   if (open.empty()) return;
-  auto entries = ReadJournal(JournalPath(setup_.state_dir, open));
-  if (!entries.ok()) {
+  auto resume = LoadRecoverResume(setup_.state_dir, open);
+  if (!resume.ok()) {
     Record({.event = WatchEvent::kRecovery,
             .detail = "run " + open + " did not finish, but its journal cannot be read here (" +
-                      entries.status().message() + "); `shardctl resume " + open + "` where it ran",
+                      resume.status().message() + "); `shardctl resume " + open + "` where it ran",
             .run_id = open,
             .result = Phase::kCancelled});
     return;
   }
   RecoveryLauncher::Request r;
-  r.resume = ReadRecoverResume(*entries);
+  r.resume = std::move(*resume);
   r.resume_of = open;
   for (const auto& [shard, at] : r.resume) r.shards.push_back(shard);
   r.why = "finishing run " + open + ", which an earlier watcher left unfinished";

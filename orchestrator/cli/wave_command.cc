@@ -1,44 +1,59 @@
-#include "cli/rolling_command.h"
+#include "cli/wave_command.h"
 
-#include <filesystem>
 #include <iostream>
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "base/shell_quote.h"
-#include "cli/command.h"
+#include "cli/earlier_run.h"
+#include "cli/exit_code.h"
 #include "cli/flag_checks.h"
-#include "cli/lease_step.h"
-#include "cli/pipeline.h"
+#include "cli/output.h"
+#include "cli/transport_factory.h"
 #include "ops/rolling/rolling.h"
 #include "ops/rolling/rolling_plan.h"
 
 namespace shardctl::cli {
 namespace {
 
-std::string Absolute(const std::string& path) {
-  std::error_code ec;
-  auto p = std::filesystem::absolute(path, ec);
-  return ec ? path : p.lexically_normal().string();
+// The shards of the named nodes, ascending and unique.
+std::vector<int> ShardsOf(const Inventory& inv, const std::vector<std::string>& nodes) {
+  std::set<int> shards;
+  for (const std::string& name : nodes) {
+    if (const Node* n = inv.FindNode(name)) shards.insert(n->shard);
+  }
+  return {shards.begin(), shards.end()};
 }
 
 }  // namespace
 
-Status RollingCommand::Select(const Inventory& inv, const Playbook& pb) {
+std::string WaveCommand::Name() const {
+  if (Resuming()) return "resume";
+  if (!r_.plan.header.retry_of.empty()) return "retry";
+  return OperationName(r_.plan.header.command);
+}
+
+std::string WaveCommand::RunId(int64_t unix_ms) const {
+  return Resuming() ? r_.plan.resume_run_id : NewRunId(unix_ms);
+}
+
+Status WaveCommand::Select(const Inventory& inv, const Playbook& pb) {
   auto nodes = SelectNodes(inv, o_.selection());
   if (!nodes.ok()) return nodes.status();
   wave_.shards = o_.shards;
-  wave_.in_flight = r_.in_flight;
+  wave_.in_flight = r_.plan.in_flight;
   wave_.failure_budget = r_.failure_budget >= 0 ? r_.failure_budget : pb.rolling.failure_budget;
-  wave_.resumed = !r_.resume_run_id.empty();
-  std::set<std::string> only(r_.only.begin(), r_.only.end());
+  wave_.resumed = Resuming();
+  const std::vector<std::string>& only_list = r_.plan.header.only;
+  std::set<std::string> only(only_list.begin(), only_list.end());
   for (const Node* n : *nodes) {
     if (!only.empty() && !only.count(n->name)) continue;
-    if (!r_.leave.count(n->name)) wave_.targets.insert(n->name);
+    if (!r_.plan.leave.count(n->name)) wave_.targets.insert(n->name);
   }
   return Status::Ok();
 }
 
-int RollingCommand::DryRun(const Inventory& inv, const Playbook& pb) {
+int WaveCommand::DryRun(const Inventory& inv, const Playbook& pb) {
   auto transport = MakeTransport(o_);
   RealClock clock;
   auto plan = PlanRolling(inv, pb, *transport, clock, wave_);
@@ -51,36 +66,28 @@ int RollingCommand::DryRun(const Inventory& inv, const Playbook& pb) {
   return kExitOk;
 }
 
-std::vector<int> RollingCommand::LeaseShards(const Inventory& inv) const {
+std::vector<int> WaveCommand::LeaseShards(const Inventory& inv) const {
   std::vector<std::string> nodes(wave_.targets.begin(), wave_.targets.end());
   for (const auto& [name, unused] : wave_.in_flight) nodes.push_back(name);
   return ShardsOf(inv, nodes);
 }
 
-RunHeader RollingCommand::Header() const {
-  RunHeader h;
-  h.command = r_.command == "retry" ? "retry" : "rolling-restart";
-  h.inventory = Absolute(o_.inventory);
-  h.playbook = Absolute(o_.playbook);
-  h.shards = o_.shards;
-  h.nodes = o_.nodes;
-  h.only = r_.only;
-  h.known_hosts = o_.known_hosts.empty() ? "" : Absolute(o_.known_hosts);
-  h.accept_new_host_keys = o_.accept_new_host_keys;
-  h.retry_of = r_.retry_of;
+RunHeader WaveCommand::Header() const {
+  RunHeader h = r_.plan.header;
+  FlagsToHeader(o_, &h);
   return h;
 }
 
-Status RollingCommand::Prologue(Journal& journal) const {
-  if (!r_.resume_run_id.empty()) return Status::Ok();  // the header is in the journal already
-  return journal.Record(-1, "", Step::kRun, Outcome::kHeader, RunHeaderToJson(Header()));
+std::vector<PrologueLine> WaveCommand::Prologue() const {
+  if (Resuming()) return {};  // the header is in the journal already
+  return {{Outcome::kHeader, RunHeaderToJson(Header())}};
 }
 
-Result<WaveReport> RollingCommand::RunWaveOperation(RunContext& ctx) {
+Result<WaveReport> WaveCommand::RunWaveOperation(RunContext& ctx) {
   return RollingRestart(ctx, wave_);
 }
 
-int RollingCommand::Run(RunContext& ctx, std::string* markdown) {
+int WaveCommand::Run(RunContext& ctx, std::string* markdown) {
   auto report = RunWaveOperation(ctx);
   if (!report.ok()) {
     PrintError(report.status());
@@ -91,9 +98,8 @@ int RollingCommand::Run(RunContext& ctx, std::string* markdown) {
   return Finish(*report);
 }
 
-int RollingCommand::Finish(const WaveReport& report) const {
-  std::string state_dir = o_.state_dir.empty() ? DefaultStateDir() : o_.state_dir;
-  std::string again = " " + report.run.run_id + " --state-dir " + ShellQuote(state_dir);
+int WaveCommand::Finish(const WaveReport& report) const {
+  std::string again = " " + report.run.run_id + " --state-dir " + ShellQuote(o_.state_dir);
   if (report.run.interrupted) {
     PrintError(report.run.stop_reason +
                "; every wave in flight was finished. Continue with: shardctl resume" + again);
@@ -104,11 +110,11 @@ int RollingCommand::Finish(const WaveReport& report) const {
   return kExitFailed;
 }
 
-std::string RollingCommand::AfterFailure(const WaveReport&, const std::string& again) const {
+std::string WaveCommand::AfterFailure(const WaveReport&, const std::string& again) const {
   return "after fixing the cause: shardctl retry" + again;
 }
 
-void AddRollingOptions(po::options_description* d, RollingRequest* r) {
+void AddWaveOptions(po::options_description* d, WaveRequest* r) {
   d->add_options()("failure-budget",
                    po::value(&r->failure_budget)
                        ->value_name("N")
@@ -117,8 +123,8 @@ void AddRollingOptions(po::options_description* d, RollingRequest* r) {
                    "(default: the playbook's rolling.failure_budget, else 0)");
 }
 
-int RunRolling(const CommonOptions& o, const RollingRequest& r) {
-  RollingCommand cmd(o, r);
+int RunRollingCommand(const CommonOptions& o, const WaveRequest& r) {
+  WaveCommand cmd(o, r);
   return RunPipeline(o, cmd);
 }
 
