@@ -99,19 +99,15 @@ bool ShardRecovery::FinishStarts() {
     if (now[i].running == false) stopped.push_back(&shard_.nodes[i]);
     if (!now[i].running) Warn(now[i].node, "left alone: its state is unknown: " + now[i].error);
   }
-  std::vector<Status> verified(stopped.size());
-  ParallelFor(stopped.size(), ctx_.pb.parallel_nodes, [&](size_t i) {
-    std::string replaced_because;
-    verified[i] = ops_.VerifyOrRestore(*stopped[i], &replaced_because);
-    if (verified[i].ok() && !replaced_because.empty()) {
-      ReplacedBinary(stopped[i]->name, replaced_because);
-    }
-  });
-  ParallelFor(stopped.size(), ctx_.pb.parallel_nodes, [&](size_t i) {
-    if (!verified[i].ok()) return Warn(stopped[i]->name, verified[i].message());
-    ExecResult r = ops_.Act(*stopped[i], CommandId::kStart);
-    if (!r.ok()) Warn(stopped[i]->name, "start failed: " + Explain(r));
-  });
+  // The same steps as a restart's end: an unverified binary is never started.
+  VerifyStep verify;
+  std::vector<Status> verified = ApplyAll(verify, stopped);
+  std::vector<const Node*> startable;
+  for (size_t i = 0; i < stopped.size(); ++i) {
+    if (verified[i].ok()) startable.push_back(stopped[i]);
+    if (!verified[i].ok()) Warn(stopped[i]->name, verified[i].message());
+  }
+  StartAll(startable);
   return Gate(-1) == GateTracker::Verdict::kHealthy;
 }
 
@@ -131,7 +127,7 @@ Status ShardRecovery::Restart() {
   Enter(Phase::kSyncCheck);
   baseline_ = SyncCheck();
   Enter(Phase::kStart);
-  StartAll();
+  StartAll(Included());
   return Status::Ok();
 }
 
@@ -214,8 +210,7 @@ int64_t ShardRecovery::SyncCheck() {
   return best;
 }
 
-void ShardRecovery::StartAll() {
-  std::vector<const Node*> nodes = Included();
+void ShardRecovery::StartAll(const std::vector<const Node*>& nodes) {
   TimePoint first = ctx_.clock.Now();
   std::vector<ExecResult> results = ops_.ActTogether(nodes, CommandId::kStart);
   Duration window = ctx_.clock.Now() - first;

@@ -49,7 +49,8 @@ class ShardRecovery : public ShardTask {
   Status OnEveryIncluded(NodeAction& step);
   /// The shard's best stored height (-1 unknown); flags nodes far behind.
   int64_t SyncCheck();
-  void StartAll();
+  /// Starts nodes together (NodeOps::ActTogether: within the start window).
+  void StartAll(const std::vector<const Node*>& nodes);
   /// Probes until the gate says healthy, stuck or halted.
   GateTracker::Verdict Gate(int64_t baseline);
   /// Watches an apparently working shard for one gate window, starting from sample first.
