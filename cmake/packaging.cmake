@@ -14,7 +14,11 @@ install(FILES ${PROJECT_SOURCE_DIR}/tools/completion/_shardctl
   DESTINATION ${CMAKE_INSTALL_DATADIR}/zsh/vendor-completions)
 install(FILES ${PROJECT_SOURCE_DIR}/README.md ${PROJECT_SOURCE_DIR}/docs/inventory.md
   ${PROJECT_SOURCE_DIR}/docs/playbooks.md ${PROJECT_SOURCE_DIR}/docs/operations.md
+  ${PROJECT_SOURCE_DIR}/docs/watch.md
   DESTINATION ${CMAKE_INSTALL_DOCDIR})
+# `shardctl watch` under systemd, one instance per network (docs/watch.md, "systemd").
+install(FILES ${PROJECT_SOURCE_DIR}/tools/systemd/shardctl-watch@.service
+  DESTINATION lib/systemd/system)
 
 set(CPACK_GENERATOR DEB)
 set(CPACK_PACKAGE_NAME shardctl)

@@ -1,11 +1,11 @@
 // shardctl recover: bring halted shards back with coordinated whole-shard restarts.
-#include <filesystem>
 #include <iostream>
 #include <nlohmann/json.hpp>
 
 #include "base/shell_quote.h"
 #include "cli/command.h"
 #include "cli/command_line.h"
+#include "cli/load.h"
 #include "cli/output.h"
 #include "cli/pipeline.h"
 #include "cli/recover_command.h"
@@ -17,7 +17,8 @@ namespace {
 
 class RecoverCommand : public MutatingCommand {
  public:
-  RecoverCommand(const CommonOptions& o, bool force) : o_(o), options_{o.shards, force} {}
+  RecoverCommand(const CommonOptions& o, bool force, std::map<int, RecoverResume> resume)
+      : o_(o), options_{o.shards, force, std::move(resume)} {}
 
   std::string Name() const override { return "recover"; }
   bool Planned() const override { return false; }  // an emergency is never refused for the window
@@ -72,11 +73,6 @@ class RecoverCommand : public MutatingCommand {
     if (o_.accept_new_host_keys) cmd += " --accept-new-host-keys";
     return cmd + " --state-dir " + ShellQuote(o_.state_dir);
   }
-  static std::string Absolute(const std::string& path) {
-    std::error_code ec;
-    auto abs = std::filesystem::absolute(path, ec);
-    return ec ? path : abs.string();
-  }
 
   const CommonOptions& o_;
   const RecoverOptions options_;
@@ -114,8 +110,8 @@ RegisterCommand register_recover({"recover",
 
 }  // namespace
 
-int RunRecover(const CommonOptions& o, bool force) {
-  RecoverCommand cmd(o, force);
+int RunRecover(const CommonOptions& o, bool force, std::map<int, RecoverResume> resume) {
+  RecoverCommand cmd(o, force, std::move(resume));
   return RunPipeline(o, cmd);
 }
 

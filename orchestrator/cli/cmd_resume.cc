@@ -1,13 +1,29 @@
-// shardctl resume: continue an interrupted rolling restart, upgrade or rollback from its journal.
+// shardctl resume: continue an interrupted rolling restart, upgrade, rollback or watch-started
+// recover from its journal.
 #include <iostream>
 
 #include "cli/command.h"
 #include "cli/earlier_run.h"
+#include "cli/exit_code.h"
 #include "cli/output.h"
+#include "cli/recover_command.h"
 #include "cli/upgrade_command.h"
 
 namespace shardctl::cli {
 namespace {
+
+// A recover run (watch journals its runs with a header): shards it left mid-restart are
+// finished from where they stood, the others recovered as usual (left alone when healthy).
+int ResumeRecover(const CommonOptions& o, const std::string& run_id) {
+  auto resume = LoadRecoverResume(o.state_dir, run_id);
+  if (!resume.ok()) {
+    PrintError(resume.status());
+    return ExitCodeFor(resume.status());
+  }
+  std::cerr << "shardctl: resuming recover run " << run_id << ": " << resume->size()
+            << " shard(s) left mid-recovery\n";
+  return RunRecover(o, /*force=*/false, std::move(*resume));
+}
 
 int RunResume(const std::vector<std::string>& args) {
   CommonOptions o;
@@ -15,14 +31,16 @@ int RunResume(const std::vector<std::string>& args) {
   std::string run_id;
   HelpText help{
       "shardctl resume [RUN_ID] [--state-dir DIR] [--yes]",
-      "Continues a rolling restart, upgrade or rollback that was interrupted (Ctrl-C, a crash,\n"
-      "kill -9, a lost laptop) from its journal, with the inventory, playbook and selection (and\n"
-      "an upgrade's release, fetched and checked again) it was started with. Nodes the journal\n"
-      "shows done, failed or skipped are not touched again. A node whose action was in flight\n"
-      "is re-assessed first (is_running) and only what is missing is done: a node whose start\n"
-      "went out and that runs is only waited for, never restarted a second time; a stopped one\n"
-      "is started (an upgrade swaps again first); one whose state cannot be read is left alone\n"
-      "and reported. Then the remaining nodes go in waves as usual.",
+      "Continues a rolling restart, upgrade, rollback, or a recover that `watch` started, that\n"
+      "was interrupted (Ctrl-C, a crash, kill -9, a lost laptop) from its journal, with the\n"
+      "inventory, playbook and selection (and an upgrade's release, fetched and checked again)\n"
+      "it was started with. Nodes the journal shows done, failed or skipped are not touched\n"
+      "again. A node whose action was in flight is re-assessed first (is_running) and only\n"
+      "what is missing is done: a node whose start went out and that runs is only waited for,\n"
+      "never restarted a second time; a stopped one is started (an upgrade swaps again first);\n"
+      "one whose state cannot be read is left alone and reported. Then the remaining nodes go\n"
+      "in waves as usual. A recover run's shards left mid-restart get only their stopped\n"
+      "nodes started (when the restart's starts had gone out), then the gate.",
       "  shardctl resume 20261125T031245Z-3fa9c1 --yes\n"
       "  shardctl resume --state-dir /var/lib/shardctl --yes   # the newest unfinished run\n"};
   int code = kExitOk;
@@ -31,6 +49,9 @@ int RunResume(const std::vector<std::string>& args) {
     return code;
   if (!PlanFromEarlierRun(run_id, /*unfinished_only=*/true, &PlanResume, &o, &r, &code))
     return code;
+  if (r.plan.header.command == OperationKind::kRecover) {
+    return ResumeRecover(o, r.plan.resume_run_id);
+  }
   std::cerr << "shardctl: resuming " << r.plan.resume_run_id << ": " << r.plan.leave.size()
             << " node(s) already handled, " << r.plan.in_flight.size()
             << " interrupted mid-action\n";
@@ -42,18 +63,19 @@ int RunResume(const std::vector<std::string>& args) {
       return RunRollbackCommand(o, r);
     case OperationKind::kRollingRestart:
       return RunRollingCommand(o, r);
-    case OperationKind::kRecover:
-    case OperationKind::kDrill:
-      break;  // their journals have no header: FindRun never returns one
+    case OperationKind::kRecover:  // above
+    case OperationKind::kDrill:    // its journal has no header: FindRun never returns one
+    case OperationKind::kWatch:    // neither has watch's own
+      break;
   }
   PrintError("run " + r.plan.resume_run_id + " is a " + OperationName(r.plan.header.command) +
              ", which resume cannot continue");
   return kExitUsage;
 }
 
-RegisterCommand register_resume({"resume",
-                                 "continue an interrupted rolling restart, upgrade or rollback",
-                                 &RunResume});
+RegisterCommand register_resume(
+    {"resume", "continue an interrupted rolling restart, upgrade, rollback or recover",
+     &RunResume});
 
 }  // namespace
 }  // namespace shardctl::cli

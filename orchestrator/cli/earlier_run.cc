@@ -1,6 +1,7 @@
 #include "cli/earlier_run.h"
 
 #include "cli/exit_code.h"
+#include "cli/load.h"
 #include "cli/output.h"
 
 namespace shardctl::cli {
@@ -27,6 +28,15 @@ void ApplyHeader(const RunHeader& h, CommonOptions* o) {
   o->nodes = h.nodes;
   o->known_hosts = h.known_hosts;
   o->accept_new_host_keys = h.accept_new_host_keys;
+}
+
+void FlagsToHeader(const CommonOptions& o, RunHeader* h) {
+  h->inventory = Absolute(o.inventory);
+  h->playbook = Absolute(o.playbook);
+  h->shards = o.shards;
+  h->nodes = o.nodes;
+  h->known_hosts = o.known_hosts.empty() ? "" : Absolute(o.known_hosts);
+  h->accept_new_host_keys = o.accept_new_host_keys;
 }
 
 bool PlanFromEarlierRun(const std::string& run_id, bool unfinished_only,

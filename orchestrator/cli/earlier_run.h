@@ -20,6 +20,9 @@ bool ParseRunCommand(const std::vector<std::string>& args, const std::string& ru
 
 /// Sets o's inventory, playbook, selection and host-key flags to the run's.
 void ApplyHeader(const RunHeader& h, CommonOptions* o);
+/// The other way: h's inventory, playbook and known_hosts (absolute), selection and host-key
+/// flags from o, so a later resume runs with the same ones.
+void FlagsToHeader(const CommonOptions& o, RunHeader* h);
 
 /// What resume, retry and rollback do with run RUN_ID (or the newest, see FindRun) in
 /// o->state_dir: `plan` (PlanResume, PlanRetry, PlanRollback) into r->plan, and o set to the

@@ -1,10 +1,18 @@
 #include "cli/load.h"
 
+#include <filesystem>
+
 #include "cli/output.h"
 #include "model/key_files.h"
 #include "model/ssh_resolve.h"
 
 namespace shardctl::cli {
+
+std::string Absolute(const std::string& path) {
+  std::error_code ec;
+  auto p = std::filesystem::absolute(path, ec);
+  return ec ? path : p.lexically_normal().string();
+}
 
 Result<Inventory> LoadInventoryOrReport(const CommonOptions& o) {
   auto inv = LoadInventory(o.inventory);

@@ -1,11 +1,11 @@
 #include "cli/wave_command.h"
 
-#include <filesystem>
 #include <iostream>
 #include <nlohmann/json.hpp>
 #include <set>
 
 #include "base/shell_quote.h"
+#include "cli/earlier_run.h"
 #include "cli/exit_code.h"
 #include "cli/flag_checks.h"
 #include "cli/output.h"
@@ -15,12 +15,6 @@
 
 namespace shardctl::cli {
 namespace {
-
-std::string Absolute(const std::string& path) {
-  std::error_code ec;
-  auto p = std::filesystem::absolute(path, ec);
-  return ec ? path : p.lexically_normal().string();
-}
 
 // The shards of the named nodes, ascending and unique.
 std::vector<int> ShardsOf(const Inventory& inv, const std::vector<std::string>& nodes) {
@@ -80,12 +74,7 @@ std::vector<int> WaveCommand::LeaseShards(const Inventory& inv) const {
 
 RunHeader WaveCommand::Header() const {
   RunHeader h = r_.plan.header;
-  h.inventory = Absolute(o_.inventory);
-  h.playbook = Absolute(o_.playbook);
-  h.shards = o_.shards;
-  h.nodes = o_.nodes;
-  h.known_hosts = o_.known_hosts.empty() ? "" : Absolute(o_.known_hosts);
-  h.accept_new_host_keys = o_.accept_new_host_keys;
+  FlagsToHeader(o_, &h);
   return h;
 }
 

@@ -180,4 +180,25 @@ Result<std::vector<EtcdKv>> EtcdClient::RangePrefix(const std::string& prefix) {
   return out;
 }
 
+Status EtcdClient::Put(const std::string& key, const std::string& value) {
+  auto reply = Post("/v3/kv/put", {{"key", Base64Encode(key)}, {"value", Base64Encode(value)}});
+  return reply.ok() ? Status::Ok() : reply.status();
+}
+
+Result<std::optional<EtcdKv>> EtcdClient::Get(const std::string& key) {
+  auto reply = Post("/v3/kv/range", {{"key", Base64Encode(key)}});
+  if (!reply.ok()) return reply.status();
+  if (!reply->contains("kvs") || !(*reply)["kvs"].is_array() || (*reply)["kvs"].empty()) {
+    return std::optional<EtcdKv>();
+  }
+  auto kv = ReadKv((*reply)["kvs"][0]);
+  if (!kv.ok()) return kv.status();
+  return std::optional<EtcdKv>(*kv);
+}
+
+Status EtcdClient::Delete(const std::string& key) {
+  auto reply = Post("/v3/kv/deleterange", {{"key", Base64Encode(key)}});
+  return reply.ok() ? Status::Ok() : reply.status();
+}
+
 }  // namespace shardctl

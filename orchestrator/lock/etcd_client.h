@@ -40,6 +40,12 @@ class EtcdClient {
                                                int64_t lease);
   /// Every key starting with prefix.
   Result<std::vector<EtcdKv>> RangePrefix(const std::string& prefix);
+  /// Puts key=value with no lease (it outlives its writer).
+  Status Put(const std::string& key, const std::string& value);
+  /// The key, if it exists.
+  Result<std::optional<EtcdKv>> Get(const std::string& key);
+  /// Deletes the key (absent is fine).
+  Status Delete(const std::string& key);
 
   const EtcdLockConfig& config() const { return cfg_; }
 

@@ -43,6 +43,9 @@ EtcdLock::EtcdLock(EtcdClient client, std::string network, LeaseHolder me)
       key_(EtcdLockKey(client_.config(), network)),
       me_(std::move(me)) {}
 
+EtcdLock::EtcdLock(EtcdClient client, LeaseHolder me, std::string key)
+    : client_(std::move(client)), key_(std::move(key)), me_(std::move(me)) {}
+
 Status EtcdLock::Acquire() {
   auto lease = client_.Grant(client_.config().ttl_s);
   if (!lease.ok()) return lease.status().Annotate("etcd lock: ");

@@ -24,6 +24,8 @@ LeaseHolder DecodeEtcdHolder(const std::string& value);
 class EtcdLock {
  public:
   EtcdLock(EtcdClient client, std::string network, LeaseHolder me);
+  /// A lock on an exact key (watch's actor election uses EtcdLockKey(...) + "/watch-actor").
+  EtcdLock(EtcdClient client, LeaseHolder me, std::string key);
 
   /// Grants a lease of the configured TTL and creates the key bound to it. kFailed naming the
   /// holder (run id, operator, start) when the key exists; the new lease is revoked then.

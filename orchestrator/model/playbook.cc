@@ -476,6 +476,12 @@ Result<Playbook> ParsePlaybook(const json& j, const std::string& path) {
     if (policy.ok()) pb.upgrade = *policy;
     if (!policy.ok()) err = policy.status();
   }
+  if (const json* w = top.Get("watch", false); w != nullptr && err.ok()) {
+    auto policy = ParseWatchPolicy(*w, path, "/watch");
+    if (policy.ok()) pb.watch = *policy;
+    if (!policy.ok()) err = policy.status();
+  }
+  pb.gate.present = top.Get("gate", false) != nullptr;
   top.Finish();
   if (!err.ok()) return err;
   if (pb.escalation.max_backoff < pb.escalation.backoff)

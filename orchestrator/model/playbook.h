@@ -15,6 +15,7 @@
 #include "model/playbook_faults.h"
 #include "model/quorum.h"
 #include "model/upgrade_policy.h"
+#include "model/watch_policy.h"
 #include "model/window.h"
 
 namespace shardctl {
@@ -89,6 +90,7 @@ struct GatePolicy {
   Duration within{60000};  // T: ... within this long after the start
   int max_lag = 5;         // L: "in sync" means within this many blocks of the top
   Duration poll_interval{2000};
+  bool present = false;  // the playbook has a "gate" section (`watch` refuses to act without)
 };
 
 /// When a shard counts as stuck: halted with answering nodes in view change (or on different
@@ -159,6 +161,7 @@ struct Playbook {
   LeasePolicy lease;
   std::vector<FaultDef> faults;  // what `shardctl drill` may inject (playbook_faults.h)
   UpgradePolicy upgrade;
+  WatchPolicy watch;  // `shardctl watch` (model/watch_policy.h); defaults when absent
 };
 
 /// Parses and validates; errors read "PATH:/json/pointer: expected X, found Y". Unknown keys,

@@ -1,13 +1,10 @@
 #include "run/journal.h"
 
-#include <fcntl.h>
 #include <pwd.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <cerrno>
 #include <cstdlib>
-#include <cstring>
 #include <ctime>
 #include <filesystem>
 #include <nlohmann/json.hpp>
@@ -22,19 +19,6 @@ namespace shardctl {
 namespace {
 
 using nlohmann::json;
-
-std::string Errno(const std::string& what) { return what + ": " + std::strerror(errno); }
-
-Status WriteAll(int fd, const std::string& data) {
-  size_t done = 0;
-  while (done < data.size()) {
-    ssize_t n = write(fd, data.data() + done, data.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return Status::Io(Errno("journal write"));
-    done += static_cast<size_t>(n);
-  }
-  return Status::Ok();
-}
 
 bool CarriesPhase(const JournalStep& s) { return s.step == Step::kPhase || s.step == Step::kShard; }
 
@@ -132,27 +116,23 @@ Result<std::unique_ptr<Journal>> Journal::Open(const std::string& state_dir,
   if (ec) return Status::Io("cannot create " + state_dir + "/runs: " + ec.message());
   chmod(state_dir.c_str(), 0700);
   std::string path = JournalPath(state_dir, run_id);
-  int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
-  if (fd < 0) return Status::Io(Errno("cannot open journal " + path));
-  return std::unique_ptr<Journal>(new Journal(fd, path, run_id, clock));
+  auto file = AppendFile::Open(path);
+  if (!file.ok()) return file.status().Annotate("journal: ");
+  return std::unique_ptr<Journal>(new Journal(std::move(*file), path, run_id, clock));
 }
 
 std::unique_ptr<Journal> Journal::Disabled(Clock& clock) {
-  return std::unique_ptr<Journal>(new Journal(-1, "", "", clock));
+  return std::unique_ptr<Journal>(new Journal(nullptr, "", "", clock));
 }
 
-Journal::~Journal() {
-  if (fd_ >= 0) close(fd_);
-}
+Journal::~Journal() = default;
 
 Status Journal::Append(JournalEntry e) {
-  if (fd_ < 0) return Status::Ok();
+  if (!file_) return Status::Ok();
   e.unix_ms = clock_.UnixMillis();
   e.run = run_id_;
-  std::string line = JournalLine(e) + '\n';
+  Status s = file_->Append(JournalLine(e) + '\n');
   std::lock_guard<std::mutex> l(mu_);
-  Status s = WriteAll(fd_, line).Annotate(path_ + ": ");
-  if (s.ok() && fsync(fd_) != 0) s = Status::Io(Errno(path_ + ": journal fsync"));
   if (!s.ok() && failure_.empty()) failure_ = s.message();
   return s;
 }

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "base/append_file.h"
 #include "base/clock.h"
 #include "base/status.h"
 #include "run/journal_schema.h"
@@ -79,14 +80,14 @@ class Journal {
   const std::string& run_id() const { return run_id_; }
 
  private:
-  Journal(int fd, std::string path, std::string run_id, Clock& clock)
-      : fd_(fd), path_(std::move(path)), run_id_(std::move(run_id)), clock_(clock) {}
+  Journal(std::unique_ptr<AppendFile> file, std::string path, std::string run_id, Clock& clock)
+      : file_(std::move(file)), path_(std::move(path)), run_id_(std::move(run_id)), clock_(clock) {}
 
-  const int fd_;  // -1: disabled
+  const std::unique_ptr<AppendFile> file_;  // null: disabled
   const std::string path_;
   const std::string run_id_;
   Clock& clock_;
-  mutable std::mutex mu_;  // serialises writes; guards failure_
+  mutable std::mutex mu_;  // guards failure_
   std::string failure_;    // GUARDED_BY(mu_)
 };
 

@@ -76,12 +76,13 @@ constexpr EnumNames<Phase, 14> kPhases{{
     {Phase::kCancelled, "cancelled"},
 }};
 
-constexpr EnumNames<OperationKind, 5> kOperations{{
+constexpr EnumNames<OperationKind, 6> kOperations{{
     {OperationKind::kRecover, "recover"},
     {OperationKind::kRollingRestart, "rolling-restart"},
     {OperationKind::kUpgrade, "upgrade"},
     {OperationKind::kRollback, "rollback"},
     {OperationKind::kDrill, "drill"},
+    {OperationKind::kWatch, "watch"},
 }};
 
 constexpr EnumNames<ResumeAction, 5> kResumeActions{{

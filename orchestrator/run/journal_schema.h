@@ -135,6 +135,7 @@ enum class OperationKind {
   kUpgrade,
   kRollback,
   kDrill,
+  kWatch,  // the watch loop itself (its recoveries are kRecover runs)
 };
 
 /// The one mapping to and from the journal's text (base/enum_names.h tables, in the .cc).

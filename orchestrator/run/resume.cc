@@ -12,6 +12,11 @@ namespace {
 nlohmann::json ParamsToJson(const RunHeader& h) {
   nlohmann::json p = nlohmann::json::object();
   if (!h.rollback_of.empty()) p["rollback_of"] = h.rollback_of;
+  if (h.command == OperationKind::kRecover) {
+    p["started_by"] = h.recover.started_by;
+    p["why"] = h.recover.why;
+    if (!h.recover.resume_of.empty()) p["resume_of"] = h.recover.resume_of;
+  }
   if (h.command != OperationKind::kUpgrade) return p;
   p["artifact"] = h.release.artifact;
   p["sha256"] = h.release.sha256;
@@ -33,6 +38,9 @@ void ParamsFromJson(const nlohmann::json& j, RunHeader* h) {
   h->release.version = get("version");
   h->release.allow_partial = get("allow_partial") == "1";
   h->release.stage_only = get("stage_only") == "1";
+  h->recover.started_by = get("started_by");
+  h->recover.why = get("why");
+  h->recover.resume_of = get("resume_of");
 }
 
 }  // namespace
@@ -135,7 +143,8 @@ Result<RunJournal> ReadRunJournal(const std::vector<JournalEntry>& entries) {
   }
   if (!out.header) {
     return Status::Invalid(
-        "no run header: not the journal of a rolling-restart, upgrade or rollback run");
+        "no run header: not the journal of a rolling-restart, upgrade, rollback or watch's recover "
+        "run");
   }
   return out;
 }

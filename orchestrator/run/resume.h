@@ -1,6 +1,6 @@
-// What the journal of a wave-based run (rolling-restart, upgrade) says: the run header (enough
-// to run it again) and, per node, how far its action got. Pure functions over journal entries;
-// resume and retry decide from them what to touch.
+// What the journal of a run with a header (rolling-restart, upgrade, rollback, a recover that
+// watch started) says: the run header (enough to run it again) and, per node, how far its action
+// got. Pure functions over journal entries; resume and retry decide from them what to touch.
 #pragma once
 
 #include <map>
@@ -24,6 +24,13 @@ struct ReleaseParams {
   bool stage_only = false;  // --stage-only: the run stages and verifies, and restarts nothing
 };
 
+/// A recover run that `watch` started (its runs carry a header so that resume finishes them).
+struct RecoverParams {
+  std::string started_by;  // "watch"
+  std::string why;         // the decision that started it
+  std::string resume_of;   // the interrupted run it finishes, or ""
+};
+
 /// The run header, journaled first (Step::kRun, Outcome::kHeader, detail: JSON).
 struct RunHeader {
   OperationKind command = OperationKind::kRollingRestart;
@@ -37,6 +44,7 @@ struct RunHeader {
   std::string retry_of;     // run id whose failed and skipped nodes this run retries
   std::string rollback_of;  // rollback: the upgrade run whose nodes it puts back
   ReleaseParams release;    // upgrade: the release
+  RecoverParams recover;    // recover: who started it and why
 };
 
 std::string RunHeaderToJson(const RunHeader& h);
@@ -70,8 +78,9 @@ struct RunJournal {
 /// Folds the entries of one run's journal (in order). Fails when there is no run header.
 Result<RunJournal> ReadRunJournal(const std::vector<JournalEntry>& entries);
 
-/// Reads STATE_DIR/runs/RUN_ID.jsonl. An empty run_id picks the newest wave-based run that did
-/// not finish (unfinished_only: resume) or the newest wave-based run at all (retry); a journal
+/// Reads STATE_DIR/runs/RUN_ID.jsonl. An empty run_id picks the newest run with a header
+/// (wave-based, or a recover that watch started) that did not finish (unfinished_only: resume)
+/// or the newest such run at all (retry); a journal
 /// met on the way that cannot be read is an error naming its file and line, never skipped.
 Result<RunJournal> FindRun(const std::string& state_dir, const std::string& run_id,
                            bool unfinished_only);

@@ -9,8 +9,8 @@
 namespace shardctl {
 namespace {
 
-// True when entries hold a run header: wave-based runs begin with one; recover and drill runs,
-// which share the runs dir, do not.
+// True when entries hold a run header: wave-based runs and the recover runs watch starts begin
+// with one; `shardctl recover` and drill runs, which share the runs dir, do not.
 bool HasRunHeader(const std::vector<JournalEntry>& entries) {
   for (const JournalEntry& e : entries) {
     if (e.shard < 0 && e.step == Step::kRun && e.outcome == Outcome::kHeader) return true;

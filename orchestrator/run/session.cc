@@ -46,6 +46,7 @@ Result<std::unique_ptr<RunSession>> RunSession::Open(const Inventory& inv, const
     Say(request, "took over the lock of " + previous + ", which ended without releasing it");
   std::vector<std::string> notes;
   SHARDCTL_RETURN_IF_ERROR(s->TakeLeases(inv, pb, clock, request, &notes));
+  if (request.before_journal) SHARDCTL_RETURN_IF_ERROR(request.before_journal());
   auto journal = Journal::Open(request.state_dir, request.run_id, clock);
   if (!journal.ok()) return journal.status();
   s->journal_ = std::move(*journal);

@@ -33,6 +33,10 @@ struct SessionRequest {
   std::string command;            // "shardctl upgrade": in the lock file and the leases, for others
   std::vector<int> lease_shards;  // the shards the run may touch
   std::vector<PrologueLine> prologue;  // journaled first, in order; an error starts nothing
+  /// Called once the run lock and the leases are held, before the journal opens (may be
+  /// empty): where a caller records why it runs (watch's decision), so a refused run leaves no
+  /// journal behind. An error starts nothing and gives the leases and the lock back.
+  std::function<Status()> before_journal;
   /// Makes a transport (one for the leases, whose renewals never queue behind a node's
   /// command, and one for the run).
   std::function<std::unique_ptr<Transport>()> make_transport;

@@ -29,10 +29,12 @@ bool SleepUntil(RunContext& ctx, TimePoint until, StopRule rule) {
 WaitEnd PollUntil(RunContext& ctx, const WaitSpec& spec, const std::function<bool()>& done) {
   while (true) {
     if (StopsNow(ctx, spec.stop)) return WaitEnd::kStopped;
+    TimePoint began = ctx.clock.Now();
     if (done()) return WaitEnd::kDone;
     TimePoint now = ctx.clock.Now();
     if (now >= spec.deadline) return WaitEnd::kDeadline;
-    TimePoint next = spec.deadline - now < spec.every ? spec.deadline : now + spec.every;
+    TimePoint from = spec.pace == Pace::kFixedRate ? began : now;
+    TimePoint next = spec.deadline - from < spec.every ? spec.deadline : from + spec.every;
     if (!SleepUntil(ctx, next, spec.stop)) return WaitEnd::kStopped;
   }
 }

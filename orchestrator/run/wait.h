@@ -23,15 +23,22 @@ enum class StopRule {
 /// How a wait ended.
 enum class WaitEnd { kDone, kDeadline, kStopped };
 
-struct WaitSpec {
-  Duration every{1000};                   // between two polls
-  TimePoint deadline = TimePoint::max();  // none by default: the poll decides
-  StopRule stop = StopRule::kFinish;
+/// What `every` is measured from.
+enum class Pace {
+  kAfterPoll,  // the end of the last poll: a pause of `every` between polls
+  kFixedRate,  // the start of the last poll: a poll every `every` (a slow one is followed at once)
 };
 
-/// Calls `done` now and then every spec.every (sleeping through ctx.clock) until it returns
-/// true (kDone), spec.deadline has passed after a poll that returned false (kDeadline) or, with
-/// kEndEarly, ctx.Stopping() (kStopped: looked at before every poll and at least every 250 ms
+struct WaitSpec {
+  Duration every{1000};                   // between two polls (see pace)
+  TimePoint deadline = TimePoint::max();  // none by default: the poll decides
+  StopRule stop = StopRule::kFinish;
+  Pace pace = Pace::kAfterPoll;
+};
+
+/// Calls `done` now and then every spec.every (spec.pace; sleeping through ctx.clock) until it
+/// returns true (kDone), spec.deadline has passed after a poll that returned false (kDeadline) or,
+/// with kEndEarly, ctx.Stopping() (kStopped: looked at before every poll and at least every 250 ms
 /// while sleeping). The last poll is never later than the deadline by more than a poll's
 /// duration: sleeps are cut at the deadline.
 WaitEnd PollUntil(RunContext& ctx, const WaitSpec& spec, const std::function<bool()>& done);

@@ -3,22 +3,12 @@
 #include <gtest/gtest.h>
 
 #include "support/fake_shards.h"
+#include "support/node_samples.h"
 
 namespace shardctl {
 namespace {
 
-NodeStatus N(const std::string& name, int64_t height, const std::string& mode, int64_t view,
-             int power = 1) {
-  NodeStatus s;
-  s.node = name;
-  s.power = power;
-  s.reachable = true;
-  s.answered = true;
-  s.fields.height = height;
-  s.fields.mode = mode;
-  s.fields.view_id = view;
-  return s;
-}
+using testing::Answered;
 
 NodeStatus Down(const std::string& name) {
   NodeStatus s;
@@ -30,8 +20,8 @@ class GateTest : public ::testing::Test {
  protected:
   TimePoint At(int64_t ms) { return TimePoint(Duration(ms)); }
   std::vector<NodeStatus> Normal(int64_t h) {
-    return {N("a", h, "Normal", 7), N("b", h, "Normal", 7), N("c", h, "Normal", 7),
-            N("d", h - 1, "Normal", 7), Down("e")};
+    return {Answered("a", h, "Normal", 7), Answered("b", h, "Normal", 7),
+            Answered("c", h, "Normal", 7), Answered("d", h - 1, "Normal", 7), Down("e")};
   }
   Playbook pb_ = testing::TestPlaybook();  // N=5, T=30s, L=3, S=10s
 };
@@ -61,8 +51,9 @@ TEST_F(GateTest, BaselineDefaultsToTheFirstSample) {
 
 TEST_F(GateTest, StuckAfterSOfViewChangeWithoutProgress) {
   GateTracker g(pb_, 100, At(0));
-  std::vector<NodeStatus> vc = {N("a", 100, "ViewChanging", 7), N("b", 100, "Normal", 9),
-                                N("c", 100, "ViewChanging", 8), Down("d"), Down("e")};
+  std::vector<NodeStatus> vc = {Answered("a", 100, "ViewChanging", 7),
+                                Answered("b", 100, "Normal", 9),
+                                Answered("c", 100, "ViewChanging", 8), Down("d"), Down("e")};
   EXPECT_EQ(g.Add(At(0), vc), GateTracker::Verdict::kPending);
   EXPECT_EQ(g.Add(At(9999), vc), GateTracker::Verdict::kPending);
   EXPECT_EQ(g.Add(At(10000), vc), GateTracker::Verdict::kStuck);
@@ -97,8 +88,9 @@ TEST_F(GateTest, NobodyAnsweringIsSaidSo) {
 }
 
 TEST_F(GateTest, VotingPowerWeighsNodes) {
-  std::vector<NodeStatus> s = {N("big", 200, "Normal", 1, 8), N("x", 200, "Syncing", 1, 1),
-                               N("y", 200, "Syncing", 1, 1), N("z", 200, "Syncing", 1, 1)};
+  std::vector<NodeStatus> s = {
+      Answered("big", 200, "Normal", 1, 8), Answered("x", 200, "Syncing", 1, 1),
+      Answered("y", 200, "Syncing", 1, 1), Answered("z", 200, "Syncing", 1, 1)};
   GateTracker g(pb_, 190, At(0));
   EXPECT_EQ(g.Add(At(1000), s), GateTracker::Verdict::kHealthy);  // 8 of 11 > 2/3
 }

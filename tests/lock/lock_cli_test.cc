@@ -63,11 +63,7 @@ std::string GatedPlaybook(const Sandbox& sb, const std::string& gate, int ttl_s)
 }
 
 std::string WithEtcd(const Sandbox& sb, const LocalEtcd& etcd, int ttl_s) {
-  json inv = json::parse(ReadFile(sb.inventory_path()));
-  inv["lock"] = {{"etcd", {{"endpoints", {etcd.endpoint()}}, {"ttl_s", ttl_s}}}};
-  std::string path = sb.dir() + "/inventory-etcd.json";
-  std::ofstream(path) << inv.dump(2);
-  return path;
+  return WithEtcdLock(sb.inventory_path(), sb.dir() + "/inventory-etcd.json", etcd, ttl_s);
 }
 
 /// Operator A's run in the background, stopped (SIGKILL) by the destructor if still running.

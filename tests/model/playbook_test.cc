@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "support/playbook_json.h"
 #include "support/test_util.h"
 
 namespace shardctl {
@@ -9,12 +10,7 @@ namespace {
 
 using nlohmann::json;
 
-json Minimal() {
-  return {{"name", "p"},
-          {"commands",
-           {{"stop", "stop"}, {"start", "start"}, {"is_running", "st"}, {"probe", "probe"}}},
-          {"probe", {{"height", "/h"}, {"mode", "/m"}}}};
-}
+json Minimal() { return testing::MinimalPlaybookJson(); }
 
 std::string Error(const json& j) {
   auto r = ParsePlaybook(j, "pb.json");

@@ -16,13 +16,14 @@ cpack --config "$build/CPackConfig.cmake" -G DEB -B "$work" >"$work/cpack.log" 2
 deb=$(ls "$work"/shardctl_*.deb 2>/dev/null | head -1)
 [ -n "$deb" ] || fail "no .deb in $work"
 depends=$(dpkg-deb -f "$deb" Depends)
-for lib in libssh libyaml-cpp libc6; do
+for lib in libssh libyaml-cpp libprometheus-cpp-core libc6; do
   grep -q "$lib" <<<"$depends" || fail "Depends lacks $lib: $depends"
 done
 dpkg-deb -c "$deb" >"$work/contents"
 for f in ./usr/bin/shardctl ./usr/share/man/man1/shardctl.1 \
   ./usr/share/bash-completion/completions/shardctl ./usr/share/zsh/vendor-completions/_shardctl \
-  ./usr/share/shardctl/playbooks/harmony-recover.json; do
+  ./usr/share/shardctl/playbooks/harmony-recover.json ./usr/lib/systemd/system/shardctl-watch@.service \
+  ./usr/share/doc/shardctl/watch.md; do
   grep -q " $f\$" "$work/contents" || fail "$f missing from the package"
 done
 

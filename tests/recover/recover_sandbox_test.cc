@@ -53,32 +53,6 @@ std::map<std::string, std::string> Incarnations(const Sandbox& sb) {
   return out;
 }
 
-// Every shard commits `blocks` more blocks within timeout, and every node ends up answering in
-// Normal mode: the shard is in consensus, not one fast node.
-void ExpectEveryShardCommitting(const Sandbox& sb, int shards, int64_t blocks) {
-  for (int s = 0; s < shards; ++s) {
-    auto h = sb.ShardHeight(s);
-    ASSERT_TRUE(h) << "shard " << s << " does not answer";
-    EXPECT_TRUE(sb.WaitForShardHeight(s, *h + blocks, 15s))
-        << "shard " << s << " stuck at " << *h << " after recover";
-  }
-  std::string modes;
-  EXPECT_TRUE(WaitFor(
-      [&] {
-        modes.clear();
-        bool all = true;
-        for (const SandboxNode& n : sb.nodes()) {
-          auto m = sb.Metadata(n.name);
-          std::string mode = m ? (*m)["consensus"].value("mode", "?") : "no answer";
-          modes += n.name + ":" + mode + " ";
-          all = all && mode == "Normal";
-        }
-        return all;
-      },
-      10s, 250ms))
-      << "not every node is Normal: " << modes;
-}
-
 // The journal announces each action before its result: per (node, step), lines alternate
 // begin, result, begin, result... and no begin is left without a result.
 void ExpectBeginBeforeResult(const std::vector<json>& journal) {

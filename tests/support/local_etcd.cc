@@ -6,6 +6,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <fstream>
+#include <nlohmann/json.hpp>
 #include <vector>
 
 namespace shardctl::testing {
@@ -87,6 +89,14 @@ void LocalEtcd::Kill() {
   kill(pid_, SIGKILL);
   waitpid(pid_, nullptr, 0);
   pid_ = -1;
+}
+
+std::string WithEtcdLock(const std::string& inventory_path, const std::string& out_path,
+                         const LocalEtcd& etcd, int ttl_s) {
+  nlohmann::json inv = nlohmann::json::parse(ReadFile(inventory_path));
+  inv["lock"] = {{"etcd", {{"endpoints", {etcd.endpoint()}}, {"ttl_s", ttl_s}}}};
+  std::ofstream(out_path) << inv.dump(2);
+  return out_path;
 }
 
 }  // namespace shardctl::testing

@@ -39,4 +39,9 @@ class LocalEtcd {
   std::string error_;
 };
 
+/// Writes out_path: the inventory at inventory_path with a lock.etcd section naming etcd (TTL
+/// ttl_s). Returns out_path.
+std::string WithEtcdLock(const std::string& inventory_path, const std::string& out_path,
+                         const LocalEtcd& etcd, int ttl_s);
+
 }  // namespace shardctl::testing

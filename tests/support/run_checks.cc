@@ -10,6 +10,8 @@
 
 namespace shardctl::testing {
 
+using namespace std::chrono_literals;
+
 std::map<std::string, int> NodeStartCounts(const Sandbox& sb) {
   std::map<std::string, int> out;
   for (const SandboxNode& n : sb.nodes()) {
@@ -71,6 +73,30 @@ std::map<std::string, int> CountJournal(const std::vector<nlohmann::json>& journ
     }
   }
   return out;
+}
+
+void ExpectEveryShardCommitting(const Sandbox& sb, int shards, int64_t blocks) {
+  for (int s = 0; s < shards; ++s) {
+    auto h = sb.ShardHeight(s);
+    ASSERT_TRUE(h) << "shard " << s << " does not answer";
+    EXPECT_TRUE(sb.WaitForShardHeight(s, *h + blocks, 15s))
+        << "shard " << s << " stuck at " << *h << " after recover";
+  }
+  std::string modes;
+  EXPECT_TRUE(WaitFor(
+      [&] {
+        modes.clear();
+        bool all = true;
+        for (const SandboxNode& n : sb.nodes()) {
+          auto m = sb.Metadata(n.name);
+          std::string mode = m ? (*m)["consensus"].value("mode", "?") : "no answer";
+          modes += n.name + ":" + mode + " ";
+          all = all && mode == "Normal";
+        }
+        return all;
+      },
+      10s, 250ms))
+      << "not every node is Normal: " << modes;
 }
 
 void ExpectNoLongStall(const nlohmann::json& shard, const std::vector<nlohmann::json>& journal,

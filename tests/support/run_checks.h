@@ -1,5 +1,5 @@
-// What the end-to-end tests of wave-based runs (rolling-restart, upgrade) check after a run:
-// how often each sandbox node was started, and what the journal says per node.
+// What the end-to-end tests check after a run: how often each sandbox node was started, what
+// the journal says per node, and that every shard commits again.
 #pragma once
 
 #include <chrono>
@@ -31,6 +31,10 @@ ActionWindow(const std::vector<nlohmann::json>& journal, const std::string& node
 /// for: a node stopped before the first done is that node's wave-mate, done milliseconds later.
 std::set<std::string> StoppedSinceFirstDone(const std::vector<nlohmann::json>& journal,
                                             const std::string& stop_outcome);
+
+/// Every shard 0..shards-1 commits `blocks` more blocks within 15 s, and every node ends up
+/// answering in Normal mode: the shard is in consensus, not one fast node (gtest expectations).
+void ExpectEveryShardCommitting(const Sandbox& sb, int shards, int64_t blocks);
 
 /// Journal lines with this step and outcome, counted per node ("" for shard and run lines).
 std::map<std::string, int> CountJournal(const std::vector<nlohmann::json>& journal,

@@ -17,11 +17,11 @@ namespace shardctl::testing {
 struct SandboxOptions {
   int shards = 1;
   int nodes = 4;
-  std::vector<int> voting_power;  // one per node index (same in every shard); empty: all 1
+  std::vector<int> voting_power{};  // one per node index (same in every shard); empty: all 1
   int block_ms = 200;
   int phase_timeout_ms = 1000;
   int view_change_ms = 1000;
-  std::string sim;       // the validator-sim binary; empty: BinDir()/validator-sim
+  std::string sim{};     // the validator-sim binary; empty: BinDir()/validator-sim
   int up_timeout_s = 0;  // how long `up` waits for every shard to commit; 0: the script's default
 };
 

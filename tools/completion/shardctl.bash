@@ -10,7 +10,7 @@ _shardctl() {
     return
   fi
   case "$prev" in
-    -i|--inventory|-p|--playbook|-F|--ssh-config|--known-hosts|--ansible|--output-file|--state-dir)
+    -i|--inventory|-p|--playbook|-F|--ssh-config|--known-hosts|--ansible|--output-file|--state-dir|--policy|--token-file)
       COMPREPLY=($(compgen -f -- "$cur")); return ;;
     -o|--output)
       if [ "$cmd" = inventory ]; then COMPREPLY=($(compgen -f -- "$cur"));
@@ -21,6 +21,10 @@ _shardctl() {
   esac
   if [ "$cmd" = inventory ] && [ "$COMP_CWORD" -eq 2 ]; then
     COMPREPLY=($(compgen -W "import export" -- "$cur"))
+    return
+  fi
+  if [ "$cmd" = watch ] && [ "$COMP_CWORD" -eq 2 ] && [[ "$cur" != -* ]]; then
+    COMPREPLY=($(compgen -W "pause resume approve report" -- "$cur"))
     return
   fi
   if [[ "$cur" == -* ]]; then

@@ -8,7 +8,8 @@ namespace {
 
 class RecoverOperation : public Operation {
  public:
-  explicit RecoverOperation(bool force) : force_(force) {}
+  RecoverOperation(bool force, std::map<int, RecoverResume> resume)
+      : force_(force), resume_(std::move(resume)) {}
 
   OperationKind Kind() const override { return OperationKind::kRecover; }
   std::string Describe(const std::vector<int>& shards) const override {
@@ -20,7 +21,7 @@ class RecoverOperation : public Operation {
     shards_.resize(shards.size());
     return {OperationPhase::ForEachShard(
         [this](RunContext& ctx, const Shard& shard, size_t slot) {
-          shards_[slot] = ShardRecovery(ctx, shard, force_).Run();
+          shards_[slot] = ShardRecovery(ctx, shard, force_, ResumeOf(shard.id)).Run();
         },
         [this](const Shard& shard, size_t slot, const std::string& why) {
           shards_[slot].shard = shard.id;
@@ -41,14 +42,20 @@ class RecoverOperation : public Operation {
   std::vector<ShardReport> TakeShards() { return std::move(shards_); }
 
  private:
+  std::optional<RecoverResume> ResumeOf(int shard) const {
+    auto it = resume_.find(shard);
+    return it == resume_.end() ? std::nullopt : std::optional(it->second);
+  }
+
   const bool force_;
+  const std::map<int, RecoverResume> resume_;
   std::vector<ShardReport> shards_;  // slot i written by the driver's thread for slot i only
 };
 
 }  // namespace
 
 Result<RecoveryReport> Recover(RunContext& ctx, const RecoverOptions& options) {
-  RecoverOperation op(options.force);
+  RecoverOperation op(options.force, options.resume);
   auto run = RunOperation(ctx, op, DriverOptions{.shards = options.shards});
   if (!run.ok()) return run.status();
   return RecoveryReport{*run, op.TakeShards()};

@@ -18,21 +18,27 @@ std::optional<int64_t> ParseHeight(const std::string& out) {
 
 }  // namespace
 
-ShardRecovery::ShardRecovery(RunContext& ctx, const Shard& shard, bool force)
-    : ShardTask(ctx, shard), force_(force) {}
+ShardRecovery::ShardRecovery(RunContext& ctx, const Shard& shard, bool force,
+                             std::optional<RecoverResume> resume)
+    : ShardTask(ctx, shard), force_(force), resume_(resume) {}
 
 ShardReport ShardRecovery::Run() {
   Begin(&report_);
   Enter(Phase::kAssess);
   if (Assess()) return Done(Phase::kAlreadyHealthy, gate_reason_);
   if (ctx_.Stopping()) return Done(Phase::kCancelled, StoppedReason());
+  if (resume_ && resume_->starts_sent && FinishStarts()) {
+    report_.time_to_recover = ctx_.clock.Now() - began_;
+    return Done(Phase::kHealthy, gate_reason_);
+  }
   return Escalate();
 }
 
 ShardReport ShardRecovery::Escalate() {
   const EscalationPolicy& esc = ctx_.pb.escalation;
   std::string last;
-  for (attempt_ = 1; attempt_ <= esc.max_shard_restarts; ++attempt_) {
+  int first = resume_ ? resume_->restarts + 1 : 1;  // an interrupted run's restarts count
+  for (attempt_ = first; attempt_ <= esc.max_shard_restarts; ++attempt_) {
     SetRound(attempt_);
     if (attempt_ > 1) {
       Enter(Phase::kBackoff,
@@ -55,6 +61,7 @@ ShardReport ShardRecovery::Escalate() {
     if (ctx_.Stopping()) break;
   }
   if (ctx_.Stopping()) return Done(Phase::kCancelled, StoppedReason());
+  if (last.empty()) last = gate_reason_;
   return Done(Phase::kGaveUp, "gave up after " + std::to_string(report_.restarts) +
                                   " whole-shard restart(s): " + last);
 }
@@ -81,6 +88,29 @@ bool ShardRecovery::Assess() {
   return Watch(assessed_) == GateTracker::Verdict::kHealthy;
 }
 
+bool ShardRecovery::FinishStarts() {
+  attempt_ = report_.restarts = resume_->restarts;
+  SetRound(attempt_);
+  Enter(Phase::kStart, "finishing whole-shard restart " + std::to_string(attempt_) +
+                           " of an interrupted run: starting only the nodes it left stopped");
+  std::vector<NodeStatus> now = ops_.ProbeAll(AllNodes(), /*ask_running=*/true);
+  std::vector<const Node*> stopped;
+  for (size_t i = 0; i < now.size(); ++i) {
+    if (now[i].running == false) stopped.push_back(&shard_.nodes[i]);
+    if (!now[i].running) Warn(now[i].node, "left alone: its state is unknown: " + now[i].error);
+  }
+  // The same steps as a restart's end: an unverified binary is never started.
+  VerifyStep verify;
+  std::vector<Status> verified = ApplyAll(verify, stopped);
+  std::vector<const Node*> startable;
+  for (size_t i = 0; i < stopped.size(); ++i) {
+    if (verified[i].ok()) startable.push_back(stopped[i]);
+    if (!verified[i].ok()) Warn(stopped[i]->name, verified[i].message());
+  }
+  StartAll(startable);
+  return Gate(-1) == GateTracker::Verdict::kHealthy;
+}
+
 Status ShardRecovery::Restart() {
   excluded_.clear();
   Enter(Phase::kStop, "whole-shard restart " + std::to_string(attempt_) + " of " +
@@ -97,7 +127,7 @@ Status ShardRecovery::Restart() {
   Enter(Phase::kSyncCheck);
   baseline_ = SyncCheck();
   Enter(Phase::kStart);
-  StartAll();
+  StartAll(Included());
   return Status::Ok();
 }
 
@@ -180,8 +210,7 @@ int64_t ShardRecovery::SyncCheck() {
   return best;
 }
 
-void ShardRecovery::StartAll() {
-  std::vector<const Node*> nodes = Included();
+void ShardRecovery::StartAll(const std::vector<const Node*>& nodes) {
   TimePoint first = ctx_.clock.Now();
   std::vector<ExecResult> results = ops_.ActTogether(nodes, CommandId::kStart);
   Duration window = ctx_.clock.Now() - first;

@@ -10,6 +10,7 @@
 
 #include "consensus/gate.h"
 #include "ops/recover/recover_report.h"
+#include "ops/recover/recover_resume.h"
 #include "run/shard_task.h"
 #include "run/wait.h"
 
@@ -21,8 +22,10 @@ namespace shardctl {
 /// and gates them, so no shard is left down by our hand.
 class ShardRecovery : public ShardTask {
  public:
-  /// force: restart even when the assessment finds the shard healthy.
-  ShardRecovery(RunContext& ctx, const Shard& shard, bool force);
+  /// force: restart even when the assessment finds the shard healthy. resume: where an
+  /// interrupted run left this shard (its restarts count against the limit).
+  ShardRecovery(RunContext& ctx, const Shard& shard, bool force,
+                std::optional<RecoverResume> resume = std::nullopt);
 
   ShardReport Run();
 
@@ -31,6 +34,9 @@ class ShardRecovery : public ShardTask {
   bool Assess();
   /// Whole-shard restarts with backoff until healthy, the limit, or a stop request.
   ShardReport Escalate();
+  /// Finishes an interrupted restart whose starts went out: verifies and starts only the
+  /// nodes that are stopped, then gates. True when the shard is healthy.
+  bool FinishStarts();
   /// One whole-shard restart up to and including the starts. An error says why the attempt
   /// could not reach the gate.
   Status Restart();
@@ -43,7 +49,8 @@ class ShardRecovery : public ShardTask {
   Status OnEveryIncluded(NodeAction& step);
   /// The shard's best stored height (-1 unknown); flags nodes far behind.
   int64_t SyncCheck();
-  void StartAll();
+  /// Starts nodes together (NodeOps::ActTogether: within the start window).
+  void StartAll(const std::vector<const Node*>& nodes);
   /// Probes until the gate says healthy, stuck or halted.
   GateTracker::Verdict Gate(int64_t baseline);
   /// Watches an apparently working shard for one gate window, starting from sample first.
@@ -58,6 +65,7 @@ class ShardRecovery : public ShardTask {
   std::string StoppedReason() const;
 
   const bool force_;
+  const std::optional<RecoverResume> resume_;
   int attempt_ = 0;
   int64_t baseline_ = -1;           // best stored height before the start
   std::set<std::string> excluded_;  // unreachable this attempt
