@@ -29,7 +29,6 @@ using nlohmann::json;
 class RollingSandbox : public SandboxTest {};
 
 TEST_F(RollingSandbox, FourShardsOfSevenKeepCommittingAndEveryNodeRestartsOnce) {
-  ExclusiveTestSlot slot("rolling-sandbox");
   SandboxOptions opt;
   opt.shards = 4;
   opt.nodes = 7;
@@ -77,7 +76,6 @@ TEST_F(RollingSandbox, FourShardsOfSevenKeepCommittingAndEveryNodeRestartsOnce) 
 }
 
 TEST_F(RollingSandbox, KillNineMidRunThenResumeRestartsNoNodeTwice) {
-  ExclusiveTestSlot slot("rolling-sandbox");
   SandboxOptions opt;
   opt.nodes = 7;
   std::string out;

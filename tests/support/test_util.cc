@@ -1,7 +1,5 @@
 #include "support/test_util.h"
 
-#include <fcntl.h>
-#include <sys/file.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -91,15 +89,6 @@ std::string ShardctlBin() { return BinDir() + "/shardctl"; }
 
 std::string ShippedPlaybook(const std::string& name) {
   return SourceDir() + "/playbooks/" + name + ".json";
-}
-
-ExclusiveTestSlot::ExclusiveTestSlot(const std::string& name) {
-  fd_ = open(("/tmp/shardctl-test-" + name + ".lock").c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0666);
-  if (fd_ >= 0) flock(fd_, LOCK_EX);  // blocks; ctest's timeout bounds the wait
-}
-
-ExclusiveTestSlot::~ExclusiveTestSlot() {
-  if (fd_ >= 0) close(fd_);
 }
 
 }  // namespace shardctl::testing

@@ -8,20 +8,6 @@
 
 namespace shardctl::testing {
 
-/// Holds an exclusive flock on /tmp/shardctl-test-NAME.lock while alive: tests sharing a name run
-/// one at a time under `ctest -j`. For the few sandbox tests that must not share 2 cores with
-/// each other (two 4-shard rolling runs at once starved a shard's probes past their timeout).
-class ExclusiveTestSlot {
- public:
-  explicit ExclusiveTestSlot(const std::string& name);
-  ~ExclusiveTestSlot();
-  ExclusiveTestSlot(const ExclusiveTestSlot&) = delete;
-  ExclusiveTestSlot& operator=(const ExclusiveTestSlot&) = delete;
-
- private:
-  int fd_ = -1;
-};
-
 /// A fresh directory under $TMPDIR, removed (recursively) when this object dies.
 class TempDir {
  public:
