@@ -101,7 +101,8 @@ Result<ProbeFields> ParseProbeOutput(const std::string& output, const ProbeMap& 
   ProbeFields f;
   const json* height = At(doc, map.height);
   std::optional<int64_t> h = height ? AsInteger(*height) : std::nullopt;
-  if (!h) return Missing(map.height, "a block height", height);
+  // A height below 0 is no height: it would read as "no answer" (-1) or as a chain gone back.
+  if (!h || *h < 0) return Missing(map.height, "a block height (0 or more)", height);
   f.height = *h;
   SHARDCTL_RETURN_IF_ERROR(ReadMode(doc, map, &f));
   SHARDCTL_RETURN_IF_ERROR(ReadOptionalInt(doc, map.view_id, &f.view_id));

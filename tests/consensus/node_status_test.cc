@@ -26,6 +26,20 @@ TEST(NodeStatusTest, ReadsHarmonyMetadata) {
   EXPECT_FALSE(f->version) << "no version pointer, no version";
 }
 
+// Found by fuzz_probe: "current-block-number": -1 was read as a height, the value that means
+// "no answer" everywhere else.
+TEST(NodeStatusTest, ANegativeHeightIsRefusedSayingWhatWasExpected) {
+  ProbeMap map = testing::TestPlaybook().probe;
+  for (const char* h : {"-1", "\"-0x2\""}) {
+    auto f = ParseProbeOutput(std::string(R"({"result":{"current-block-number":)") + h + "}}", map);
+    ASSERT_FALSE(f.ok()) << h;
+    EXPECT_NE(
+        f.status().message().find("expected a block height (0 or more), found " + std::string(h)),
+        std::string::npos)
+        << f.status().message();
+  }
+}
+
 TEST(NodeStatusTest, ReadsTheVersionWhenTheVersionCommandIsTheProbe) {
   auto pb = LoadPlaybook(testing::ShippedPlaybook("sandbox"));
   ASSERT_TRUE(pb.ok()) << pb.status().ToString();
@@ -76,7 +90,8 @@ TEST(NodeStatusTest, LeaderByIdAndModeFromKnowingALeader) {
 TEST(NodeStatusTest, ErrorsNameThePointer) {
   ProbeMap map = testing::TestPlaybook().probe;
   EXPECT_EQ(ParseProbeOutput(R"({"result":{}})", map).status().message(),
-            "probe output /result/current-block-number: expected a block height, found nothing");
+            "probe output /result/current-block-number: expected a block height (0 or more), found "
+            "nothing");
   EXPECT_EQ(ParseProbeOutput("<html>", map).status().message(),
             "probe output is not JSON: \"<html>\"");
   EXPECT_EQ(ParseProbeOutput(R"({"result":{"current-block-number":5,"consensus":{"mode":1}}})", map)
