@@ -41,8 +41,8 @@ void ReplaceAll(std::string* text, const std::string& from, const std::string& t
 
 std::string WrapRemoteCommand(const std::string& command, Duration timeout, bool stdin_to_command) {
   long long limit = WholeSecondsUp(timeout) + WholeSecondsUp(kBackstopMargin);
-  std::string text = std::string(stdin_to_command ? kPrologueWithStdin : kPrologueWatchingStdin) +
-                     kKillAndRun;
+  std::string text =
+      std::string(stdin_to_command ? kPrologueWithStdin : kPrologueWatchingStdin) + kKillAndRun;
   ReplaceAll(&text, "@IN@", stdin_to_command ? "</dev/null" : "<&3");
   ReplaceAll(&text, "@CLOSE@", stdin_to_command ? "" : "exec 3<&-\n");
   ReplaceAll(&text, "@LIMIT@", std::to_string(limit));
