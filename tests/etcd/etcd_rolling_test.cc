@@ -77,12 +77,19 @@ class LeaderLog {
 };
 
 /// Per node: the unix_ms of its journal line with this step and outcome (the last one).
-std::map<std::string, int64_t> When(const std::vector<json>& journal, const std::string& step,
-                                    const std::string& outcome) {
-  std::map<std::string, int64_t> out;
-  for (const json& j : journal) {
+// Where each node's (step, outcome) line stands in the journal, and its time. The journal's
+// order is the order things happened; its millisecond times can tie.
+struct Seen {
+  size_t line;
+  int64_t unix_ms;
+};
+std::map<std::string, Seen> When(const std::vector<json>& journal, const std::string& step,
+                                 const std::string& outcome) {
+  std::map<std::string, Seen> out;
+  for (size_t i = 0; i < journal.size(); ++i) {
+    const json& j = journal[i];
     if (j["node"].is_string() && j["step"] == step && j["outcome"] == outcome) {
-      out[j["node"].get<std::string>()] = j["unix_ms"].get<int64_t>();
+      out[j["node"].get<std::string>()] = {i, j["unix_ms"].get<int64_t>()};
     }
   }
   return out;
@@ -94,20 +101,23 @@ void ExpectLeaderLast(const EtcdClusters& etcd, const std::vector<json>& journal
   const auto stopped = When(journal, "stop", "begin");
   const auto done = When(journal, StepName(Step::kNode), "done");
   for (int c = 0; c < clusters; ++c) {
-    std::vector<std::pair<int64_t, std::string>> order;
+    std::vector<std::pair<size_t, std::string>> order;  // by journal line
     for (const EtcdMember& m : etcd.members()) {
-      if (m.cluster == c && stopped.count(m.name)) order.emplace_back(stopped.at(m.name), m.name);
+      if (m.cluster == c && stopped.count(m.name))
+        order.emplace_back(stopped.at(m.name).line, m.name);
     }
     std::sort(order.begin(), order.end());
     ASSERT_EQ(order.size(), etcd.endpoints()[c].size()) << "cluster " << c;
     for (size_t i = 0; i + 1 < order.size(); ++i) {
       const std::string& name = order[i].second;
-      EXPECT_NE(leaders.LeaderBefore(c, order[i].first), name) << name << " led but went early";
+      EXPECT_NE(leaders.LeaderBefore(c, stopped.at(name).unix_ms), name)
+          << name << " led but went early";
       ASSERT_TRUE(done.count(name)) << name;
-      EXPECT_LT(done.at(name), order[i + 1].first) << name << " was still down when the next "
-                                                   << "member was stopped";
+      EXPECT_LT(done.at(name).line, order[i + 1].first)
+          << name << " was still down when the next member was stopped";
     }
-    const auto& [last_at, last] = order.back();
+    const std::string& last = order.back().second;
+    const int64_t last_at = stopped.at(last).unix_ms;
     EXPECT_EQ(leaders.LeaderBefore(c, last_at), last)
         << "cluster " << c << ": last restarted " << last << " was not its leader";
   }
